@@ -1,0 +1,82 @@
+# Top-level Makefile of the fork.  ./configure prepares build/; this file
+# drives CPython's own Makefile in build/obj.  See README.md.
+
+SHELL = /bin/sh
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD = $(TOP)/build
+SRC = $(BUILD)/src
+OBJ = $(BUILD)/obj
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+-include $(BUILD)/config.mk
+
+# The suites `make test` runs: the interpreter suites, the fork's own tests,
+# and a regression subset that shows the patched interpreter is sound.
+INTERP_TESTS = test__interpreters test__interpchannels test_interpreters
+FORK_OWN_TESTS = test_fork_base
+REGRESSION_TESTS = test_capi test_threading test_concurrent_futures test_sys \
+	test_import test_embed test_pickle test_queue test_os \
+	test_http_cookies test_tarfile test_zipfile test_bz2
+TESTS = $(INTERP_TESTS) $(FORK_OWN_TESTS) $(REGRESSION_TESTS)
+# regrtest options; --fast-ci is what CPython's own CI uses (-j0, -u all,-cpu,
+# per-test timeout, rerun of failures, fail on environment changes).
+TESTOPTS = --fast-ci
+
+# Sub-make: use all cores unless the caller already runs a jobserver.
+SUBMAKE = case '$(MAKEFLAGS)' in *jobserver*) j= ;; *) j=-j$(JOBS) ;; esac; \
+	$(MAKE) --no-print-directory $$j -C $(OBJ)
+
+.PHONY: all build assemble test install clean distclean deps \
+	refresh-patches discard-edits check-configured help
+
+all: build
+
+help:
+	@echo "make                  build ./python (after ./configure)"
+	@echo "make test             run the fork's test suites (TESTS=..., TESTOPTS=...)"
+	@echo "make install          install (DESTDIR=... honoured)"
+	@echo "make refresh-patches  save edits made in build/src into patches/ and our files"
+	@echo "                      (NEW=name puts edits no patch owns into a new patch)"
+	@echo "make discard-edits    throw away edits made in build/src"
+	@echo "make deps             install the Debian build dependencies (as root)"
+	@echo "make clean            remove build products, keep the configured tree"
+	@echo "make distclean        remove build/ and ./python (downloads stay cached)"
+
+check-configured:
+	@test -f $(OBJ)/Makefile || { \
+	    echo "make: run ./configure first (see README.md)" >&2; exit 1; }
+
+# Re-assemble build/src when the pins, the patches or our files changed;
+# a no-op otherwise, so rebuilds stay incremental.
+assemble: check-configured
+	@$(TOP)/scripts/assemble "$(FORK_CACHE_DIR)" $(SRC)
+
+build: assemble
+	@echo "make: building CPython in build/obj"
+	@$(SUBMAKE)
+	@printf '#!/bin/sh\nexec "%s/python" "$$@"\n' "$(OBJ)" > $(TOP)/python.tmp
+	@chmod +x $(TOP)/python.tmp && mv $(TOP)/python.tmp $(TOP)/python
+	@$(TOP)/python -c 'import sys; print("make: built ./python", sys.version.split()[0])'
+
+test: build
+	$(TOP)/python -m test $(TESTOPTS) $(TESTS)
+
+install: build
+	@$(SUBMAKE) install
+
+refresh-patches: check-configured
+	@$(TOP)/scripts/refresh-patches $(SRC) $(NEW)
+	@FORK_EDITS_SAVED=1 $(TOP)/scripts/assemble "$(FORK_CACHE_DIR)" $(SRC)
+
+discard-edits: check-configured
+	git --git-dir=$(SRC).git --work-tree=$(SRC) reset -q --hard fork
+
+deps:
+	$(TOP)/scripts/build-deps install
+
+clean:
+	@if test -f $(OBJ)/Makefile; then $(MAKE) --no-print-directory -C $(OBJ) clean; fi
+	rm -f $(TOP)/python
+
+distclean:
+	rm -rf $(BUILD) $(TOP)/python
