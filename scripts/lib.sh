@@ -7,11 +7,12 @@ OVERLAY_DIRS="Doc Include Lib Misc Modules Objects PC Parser Python Tools"
 say() { echo "${prog:-fork}: $*"; }
 die() { echo "${prog:-fork}: error: $*" >&2; exit 1; }
 
-# git, run on the assembled tree, with a fixed identity for its commits.
+# git, run inside the assembled tree (git apply and pathspecs work relative to
+# the current directory), with a fixed identity for its commits.
 srcgit() {
     GIT_AUTHOR_NAME=fork-build GIT_AUTHOR_EMAIL=fork-build@localhost \
     GIT_COMMITTER_NAME=fork-build GIT_COMMITTER_EMAIL=fork-build@localhost \
-        git --git-dir="$src.git" --work-tree="$src" -c core.autocrlf=false -c advice.detachedHead=false "$@"
+        git -C "$src" --git-dir="$src.git" --work-tree="$src" -c core.autocrlf=false -c advice.detachedHead=false "$@"
 }
 
 srcgit_commit() {
