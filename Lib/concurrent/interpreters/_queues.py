@@ -1,0 +1,273 @@
+"""Queues that pass objects safely between interpreters."""
+
+import queue
+import time
+import weakref
+import _interpqueues as _queues
+from . import _crossinterp
+
+# aliases:
+from _interpqueues import (
+    QueueError, QueueNotFoundError,
+)
+from ._crossinterp import (
+    UNBOUND_ERROR, UNBOUND_REMOVE,
+)
+
+__all__ = [
+    'UNBOUND', 'UNBOUND_ERROR', 'UNBOUND_REMOVE',
+    'create', 'list_all',
+    'Queue',
+    'QueueError', 'QueueNotFoundError', 'QueueEmpty', 'QueueFull',
+    'ItemInterpreterDestroyed',
+]
+
+
+class QueueEmpty(QueueError, queue.Empty):
+    """Raised from get_nowait() when the queue is empty.
+
+    It is also raised from get() when its timeout runs out.
+    """
+
+
+class QueueFull(QueueError, queue.Full):
+    """Raised from put_nowait() when the queue is full.
+
+    It is also raised from put() when its timeout runs out.
+    """
+
+
+class ItemInterpreterDestroyed(QueueError,
+                               _crossinterp.ItemInterpreterDestroyed):
+    """Raised from get() for an item whose interpreter was destroyed.
+
+    Only items put with unbounditems=UNBOUND_ERROR raise it.
+    """
+
+
+# The low-level "fallback" values.
+_SHARED_ONLY = 0
+_FULL_FALLBACK = 1
+
+# How long a blocking put() or get() sleeps between two tries.
+_POLL_DELAY = 0.010
+
+UNBOUND = _crossinterp.UnboundItem.singleton('queue', __name__)
+
+
+def _serialize_unbound(unbound):
+    if unbound is UNBOUND:
+        unbound = _crossinterp.UNBOUND
+    return _crossinterp.serialize_unbound(unbound)
+
+
+def _resolve_unbound(flag):
+    resolved = _crossinterp.resolve_unbound(flag, ItemInterpreterDestroyed)
+    if resolved is _crossinterp.UNBOUND:
+        resolved = UNBOUND
+    return resolved
+
+
+def create(maxsize=0, *, unbounditems=UNBOUND):
+    """Return a new cross-interpreter queue.
+
+    The queue may be used to pass data safely between interpreters.
+    A maxsize of zero or less means the queue is unbounded.
+
+    "unbounditems" sets the default for Queue.put() and
+    Queue.put_nowait(); see Queue.put() for the supported values.
+    """
+    unbound = _serialize_unbound(unbounditems)
+    unboundop, = unbound
+    qid = _queues.create(maxsize, unboundop, _FULL_FALLBACK)
+    return Queue(qid, _unbound=unbound)
+
+
+def list_all():
+    """Return a Queue object for every queue that exists."""
+    return [Queue(qid, _unbound=(unboundop,))
+            for qid, unboundop, _ in _queues.list_all()]
+
+
+_known_queues = weakref.WeakValueDictionary()
+
+
+class Queue:
+    """A cross-interpreter queue.
+
+    Queue(id) returns the object for an existing queue, the same one
+    for the same id within an interpreter; use create_queue() to make
+    a new queue.
+    """
+
+    def __new__(cls, id, /, *, _unbound=None):
+        # There is only one instance for any given ID.
+        if not isinstance(id, int):
+            raise TypeError(f'id must be an int, got {id!r}')
+        id = int(id)
+        try:
+            self = _known_queues[id]
+        except KeyError:
+            pass
+        else:
+            return self
+        if _unbound is None:
+            # This raises QueueNotFoundError for an unknown id.
+            unboundop, _ = _queues.get_queue_defaults(id)
+            _unbound = (unboundop,)
+        self = super().__new__(cls)
+        self._id = id
+        self._unbound = _unbound
+        _queues.bind(id)
+        _known_queues[id] = self
+        return self
+
+    def __del__(self, *, _release=_queues.release,
+                _notfound=QueueNotFoundError):
+        # Module globals may already be gone late at shutdown, hence
+        # the keyword-only defaults.
+        try:
+            _release(self._id)
+        except _notfound:
+            pass
+        except AttributeError:
+            # __new__ failed before the id was set.
+            pass
+
+    def __repr__(self):
+        return f'{type(self).__name__}({self.id})'
+
+    def __hash__(self):
+        return hash(self._id)
+
+    def __reduce__(self):
+        return (type(self), (self._id,))
+
+    @property
+    def id(self):
+        """The queue's unique, process-wide ID (an int)."""
+        return self._id
+
+    @property
+    def maxsize(self):
+        """The most items the queue holds (0 or less: no limit)."""
+        try:
+            return self._maxsize
+        except AttributeError:
+            self._maxsize = _queues.get_maxsize(self._id)
+            return self._maxsize
+
+    @property
+    def unbounditems(self):
+        """The queue's default for put()'s "unbounditems"."""
+        flag, = self._unbound
+        op = _crossinterp._UNBOUND_FLAG_TO_CONSTANT[flag]
+        return UNBOUND if op is _crossinterp.UNBOUND else op
+
+    def empty(self):
+        """Return True if the queue holds no items."""
+        return self.qsize() == 0
+
+    def full(self):
+        """Return True if the queue holds maxsize items."""
+        return _queues.is_full(self._id)
+
+    def qsize(self):
+        """Return the number of items in the queue."""
+        return _queues.get_count(self._id)
+
+    def _unboundop(self, unbounditems):
+        if unbounditems is None:
+            unboundop, = self._unbound
+        else:
+            unboundop, = _serialize_unbound(unbounditems)
+        return unboundop
+
+    def put(self, obj, block=True, timeout=None, *,
+            unbounditems=None):
+        """Add the object to the queue.
+
+        If "block" is true this waits while the queue is full, for at
+        most "timeout" seconds when it is not None, then raises
+        QueueFull.  If "block" is false this is put_nowait().
+
+        Objects of a shareable type are shared (memoryview, Queue) or
+        copied; anything else is pickled.  An object that can be
+        neither raises NotShareableError.
+
+        "unbounditems" decides what get() does with the item if this
+        interpreter is destroyed before the item was taken:
+
+        * UNBOUND: get() returns UNBOUND in its place;
+        * UNBOUND_ERROR: get() raises ItemInterpreterDestroyed;
+        * UNBOUND_REMOVE: the item is removed from the queue.
+
+        None (the default) means the queue's own default, set by
+        create_queue().
+        """
+        if not block:
+            return self.put_nowait(obj, unbounditems=unbounditems)
+        unboundop = self._unboundop(unbounditems)
+        end = self._deadline(timeout)
+        while True:
+            try:
+                _queues.put(self._id, obj, unboundop, _FULL_FALLBACK)
+            except QueueFull:
+                if end is not None and time.monotonic() >= end:
+                    raise
+                time.sleep(_POLL_DELAY)
+            else:
+                return
+
+    def put_nowait(self, obj, *, unbounditems=None):
+        """Add the object to the queue; raise QueueFull if it is full."""
+        unboundop = self._unboundop(unbounditems)
+        _queues.put(self._id, obj, unboundop, _FULL_FALLBACK)
+
+    def get(self, block=True, timeout=None):
+        """Remove and return the next object from the queue.
+
+        If "block" is true this waits while the queue is empty, for at
+        most "timeout" seconds when it is not None, then raises
+        QueueEmpty.  If "block" is false this is get_nowait().
+
+        For an item whose interpreter was destroyed the result depends
+        on the "unbounditems" the item was put with (see put()).
+        """
+        if not block:
+            return self.get_nowait()
+        end = self._deadline(timeout)
+        while True:
+            try:
+                obj, unboundop = _queues.get(self._id)
+            except QueueEmpty:
+                if end is not None and time.monotonic() >= end:
+                    raise
+                time.sleep(_POLL_DELAY)
+            else:
+                break
+        if unboundop is not None:
+            return _resolve_unbound(unboundop)
+        return obj
+
+    def get_nowait(self):
+        """Remove and return the next object; raise QueueEmpty if none.
+
+        Otherwise this is the same as get().
+        """
+        obj, unboundop = _queues.get(self._id)
+        if unboundop is not None:
+            return _resolve_unbound(unboundop)
+        return obj
+
+    @staticmethod
+    def _deadline(timeout):
+        if timeout is None:
+            return None
+        timeout = float(timeout)
+        if timeout < 0:
+            raise ValueError('timeout value must be non-negative')
+        return time.monotonic() + timeout
+
+
+_queues._register_heap_types(Queue, QueueEmpty, QueueFull)
