@@ -12,7 +12,8 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # The suites `make test` runs: the interpreter suites, the fork's own tests,
 # and a regression subset that shows the patched interpreter is sound.
-INTERP_TESTS = test__interpreters test__interpchannels test_interpreters
+INTERP_TESTS = test__interpreters test__interpchannels test__interpqueues \
+	test_crossinterp test_interpreters
 FORK_OWN_TESTS = test_fork_base
 REGRESSION_TESTS = test_capi test_threading test_concurrent_futures test_sys \
 	test_import test_embed test_pickle test_queue test_os \
