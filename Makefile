@@ -27,7 +27,7 @@ TESTOPTS = --fast-ci
 SUBMAKE = case '$(MAKEFLAGS)' in *jobserver*) j= ;; *) j=-j$(JOBS) ;; esac; \
 	$(MAKE) --no-print-directory $$j -C $(OBJ)
 
-.PHONY: all build assemble test install clean distclean deps \
+.PHONY: all build assemble test refleak install clean distclean deps \
 	refresh-patches discard-edits check-configured help
 
 all: build
@@ -35,6 +35,7 @@ all: build
 help:
 	@echo "make                  build ./python (after ./configure)"
 	@echo "make test             run the fork's test suites (TESTS=..., TESTOPTS=...)"
+	@echo "make refleak          refleak hunter on the interpreter suites (pydebug build)"
 	@echo "make install          install (DESTDIR=... honoured)"
 	@echo "make refresh-patches  save edits made in build/src into patches/ and our files"
 	@echo "                      (NEW=name puts edits no patch owns into a new patch)"
@@ -61,6 +62,10 @@ build: assemble
 
 test: build
 	$(TOP)/python -m test $(TESTOPTS) $(TESTS)
+
+# The refleak hunter over the interpreter suites; needs ./configure --with-pydebug.
+refleak: build
+	$(TOP)/python -m test -R 3:3 $(INTERP_TESTS)
 
 install: build
 	@$(SUBMAKE) install
