@@ -28,6 +28,10 @@ class classonly:
         return self.getter(None, cls)
 
 
+# The markers made by UnboundItem.singleton(), by (kind, module, name).
+_SINGLETONS = {}
+
+
 class UnboundItem:
     """Stand for an item whose interpreter was destroyed.
 
@@ -39,7 +43,17 @@ class UnboundItem:
 
     @classonly
     def singleton(cls, kind, module, name='UNBOUND'):
-        """Return the one unbound marker of a kind of container."""
+        """Return the one unbound marker of a kind of container.
+
+        The marker is made once: a module that asks again (for example
+        after importlib.reload()) gets the same object, so values saved
+        from before still compare identical.
+        """
+        key = (kind, module, name)
+        try:
+            return _SINGLETONS[key]
+        except KeyError:
+            pass
         doc = cls.__doc__.replace('cross-interpreter container', kind)
         subclass = type(
             f'Unbound{kind.capitalize()}Item',
@@ -47,7 +61,7 @@ class UnboundItem:
             {'_MODULE': module, '_NAME': name, '__doc__': doc,
              '__slots__': ()},
         )
-        return object.__new__(subclass)
+        return _SINGLETONS.setdefault(key, object.__new__(subclass))
 
     _MODULE = __name__
     _NAME = 'UNBOUND'

@@ -1,5 +1,6 @@
 """Check concurrent.interpreters against the CPython 3.14 API (SPEC A1)."""
 
+import importlib
 import pickle
 import queue
 import threading
@@ -493,6 +494,17 @@ class QueueTests(unittest.TestCase):
         interp.exec('q.put(1)')
         interp.close()
         self.assertIs(q.get_nowait(), _queues.UNBOUND)
+
+    def test_unbound_survives_reload(self):
+        # A reloaded _queues must keep the UNBOUND marker that defaults
+        # and callers captured before.
+        before = _queues.UNBOUND
+        importlib.reload(_queues)
+        self.assertIs(_queues.UNBOUND, before)
+        q = interpreters.create_queue()
+        self.assertIs(q.unbounditems, before)
+        q.put(1, unbounditems=before)
+        self.assertEqual(q.get_nowait(), 1)
 
     def test_unbound_error(self):
         q = interpreters.create_queue()
