@@ -1,6 +1,5 @@
 """Check concurrent.interpreters against the CPython 3.14 API (SPEC A1)."""
 
-import importlib
 import pickle
 import queue
 import threading
@@ -497,14 +496,19 @@ class QueueTests(unittest.TestCase):
 
     def test_unbound_survives_reload(self):
         # A reloaded _queues must keep the UNBOUND marker that defaults
-        # and callers captured before.
-        before = _queues.UNBOUND
-        importlib.reload(_queues)
-        self.assertIs(_queues.UNBOUND, before)
-        q = interpreters.create_queue()
-        self.assertIs(q.unbounditems, before)
-        q.put(1, unbounditems=before)
-        self.assertEqual(q.get_nowait(), 1)
+        # and callers captured before.  Reload in a child process: a reload
+        # makes new classes, which later tests here must not see.
+        assert_python_ok('-c', (
+            'import importlib\n'
+            'from concurrent import interpreters\n'
+            'from concurrent.interpreters import _queues\n'
+            'before = _queues.UNBOUND\n'
+            'importlib.reload(_queues)\n'
+            'assert _queues.UNBOUND is before\n'
+            'q = interpreters.create_queue()\n'
+            'assert q.unbounditems is before\n'
+            'q.put(1, unbounditems=before)\n'
+            'assert q.get_nowait() == 1\n'))
 
     def test_unbound_error(self):
         q = interpreters.create_queue()
