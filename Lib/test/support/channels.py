@@ -206,6 +206,14 @@ class SendChannel(_ChannelEnd):
         info = self._info
         return info.closed or info.closing
 
+    def _unboundop(self, unbound):
+        """Return the low-level flag for unbound (None: the default)."""
+        if unbound is None:
+            unboundop, = self._unbound
+        else:
+            unboundop, = _serialize_unbound(unbound)
+        return unboundop
+
     def send(self, obj, timeout=None, *,
              unbound=None, fallback=_FULL_FALLBACK,
              ):
@@ -213,10 +221,7 @@ class SendChannel(_ChannelEnd):
 
         This blocks until the object is received.
         """
-        if unbound is None:
-            unboundop, = self._unbound
-        else:
-            unboundop, = _serialize_unbound(unbound)
+        unboundop = self._unboundop(unbound)
         _channels.send(self._id, obj, unboundop, fallback,
                        timeout=timeout, blocking=True)
 
@@ -228,10 +233,7 @@ class SendChannel(_ChannelEnd):
         If the object is immediately received then return True
         (else False).  Otherwise this is the same as send().
         """
-        if unbound is None:
-            unboundop, = self._unbound
-        else:
-            unboundop, = _serialize_unbound(unbound)
+        unboundop = self._unboundop(unbound)
         # XXX Note that at the moment channel_send() only ever returns
         # None.  This should be fixed when channel_send_wait() is added.
         # See bpo-32604 and gh-19829.
@@ -245,10 +247,7 @@ class SendChannel(_ChannelEnd):
 
         This blocks until the object is received.
         """
-        if unbound is None:
-            unboundop, = self._unbound
-        else:
-            unboundop, = _serialize_unbound(unbound)
+        unboundop = self._unboundop(unbound)
         _channels.send_buffer(self._id, obj, unboundop, fallback,
                               timeout=timeout, blocking=True)
 
@@ -260,10 +259,7 @@ class SendChannel(_ChannelEnd):
         If the object is immediately received then return True
         (else False).  Otherwise this is the same as send().
         """
-        if unbound is None:
-            unboundop, = self._unbound
-        else:
-            unboundop, = _serialize_unbound(unbound)
+        unboundop = self._unboundop(unbound)
         return _channels.send_buffer(self._id, obj, unboundop, fallback,
                                      blocking=False)
 
