@@ -38,7 +38,8 @@ help:
 	@echo "make refleak          refleak hunter on the interpreter suites (pydebug build)"
 	@echo "make install          install (DESTDIR=... honoured)"
 	@echo "make refresh-patches  save edits made in build/src into patches/ and our files"
-	@echo "                      (NEW=name puts edits no patch owns into a new patch)"
+	@echo "                      (NEW=name puts edits no patch owns into a new patch;"
+	@echo "                      PATCH=name puts every upstream edit into that patch)"
 	@echo "make discard-edits    throw away edits made in build/src"
 	@echo "make deps             install the Debian build dependencies (as root)"
 	@echo "make clean            remove build products, keep the configured tree"
@@ -71,7 +72,7 @@ install: build
 	@$(SUBMAKE) install
 
 refresh-patches: check-configured
-	@$(TOP)/scripts/refresh-patches $(SRC) $(NEW)
+	@INTO_PATCH='$(PATCH)' $(TOP)/scripts/refresh-patches $(SRC) $(NEW)
 	@FORK_EDITS_SAVED=1 $(TOP)/scripts/assemble "$(FORK_CACHE_DIR)" $(SRC)
 
 discard-edits: check-configured
