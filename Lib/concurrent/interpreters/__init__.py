@@ -5,6 +5,8 @@ objects are not shared between interpreters but copied (or, for a few
 types, shared safely), and queues pass data between them.
 """
 
+import sys
+import threading
 import weakref
 import _interpreters
 
@@ -24,6 +26,11 @@ __all__ = [
 ]
 
 
+# Names of this fork's extensions, not in CPython 3.14 (and so not in
+# __all__, which matches 3.14).
+_EXTENSIONS = ['Channel', 'ChannelClosedError']
+
+
 def __getattr__(name):
     # The queue names are loaded on first use, so that importing the
     # package does not import the queue module.
@@ -34,11 +41,15 @@ def __getattr__(name):
             Queue, QueueEmpty, QueueFull,
         )
         return globals()[name]
+    if name in _EXTENSIONS:
+        global Channel, ChannelClosedError
+        from ._channel import Channel, ChannelClosedError
+        return globals()[name]
     raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
 
 
 def __dir__():
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__all__) | set(_EXTENSIONS))
 
 
 _EXEC_FAILURE_STR = """
@@ -175,6 +186,9 @@ class Interpreter:
         return hash(self._id)
 
     def __del__(self):
+        worker = self.__dict__.get('_worker')
+        if worker is not None:
+            worker.stop()
         self._decref()
 
     def __reduce__(self):
@@ -217,7 +231,15 @@ class Interpreter:
 
         Raise InterpreterError if the interpreter was not created by
         this module, is the current one, or is running.
+
+        Calls queued with run_async() that have not started fail with
+        InterpreterError; the one that is running is waited for.
         """
+        worker = self.__dict__.get('_worker')
+        if worker is not None:
+            self._worker = None
+            worker.stop(closing=True)
+            worker.join()
         return _interpreters.destroy(self._id, restrict=True)
 
     def prepare_main(self, ns=None, /, **kwargs):
@@ -286,3 +308,245 @@ class Interpreter:
                              args=(callable, args, kwargs))
         t.start()
         return t
+
+    # This fork's extensions (not in CPython 3.14): run(), run_async(),
+    # "state" and the context manager.
+
+    @property
+    def state(self):
+        """'idle', 'running' or 'closed' (an extension of this fork).
+
+        'running' means some thread runs code in the interpreter (the
+        main interpreter is always running); 'closed' means it was
+        destroyed.
+        """
+        try:
+            running = _interpreters.is_running(self._id)
+        except InterpreterNotFoundError:
+            return 'closed'
+        return 'running' if running else 'idle'
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        try:
+            self.close()
+        except InterpreterNotFoundError:
+            # It was closed in the block already.
+            pass
+
+    def run(self, code_or_callable, /, *args, data=None, **kwargs):
+        """Run a script or call a function in the interpreter; return the result.
+
+        This is an extension of this fork, not in CPython 3.14.
+
+        A callable is called with the arguments, as with call(), and
+        its result is returned.  A string is a script, run in the
+        interpreter's __main__ as with exec(); it may end early with a
+        top-level "return EXPR" (also inside if, for, while, with, try
+        or match, but not in a def or class), whose value is the
+        result (None when no return runs).  Names the script binds at
+        top level stay in __main__.  A script takes no arguments.
+
+        "data", a dict, is bound to the name "data" in __main__ before
+        the code runs, as a copy (it crosses like a call() argument:
+        pickled, with shareable values such as queues still shared).
+
+        A script that does not compile raises SyntaxError here; an
+        uncaught exception in the interpreter raises ExecutionFailed.
+        The interpreter's sys.stdout and sys.stderr are flushed when
+        the code ends (and the caller's before it starts), so output
+        of both comes out in order.
+        """
+        return _run(self._id, code_or_callable, args, data, kwargs)
+
+    def run_async(self, code_or_callable, /, *args, data=None, **kwargs):
+        """Start run() in the background; return a concurrent.futures.Future.
+
+        This is an extension of this fork, not in CPython 3.14.
+
+        The calls of one interpreter run one at a time, in the order
+        they were made, on a worker thread the interpreter owns; calls
+        to different interpreters run in parallel.  The future holds
+        the result or the exception run() would give.  The worker ends
+        when the interpreter is closed (calls that have not started
+        then fail with InterpreterError) or no longer used.
+        """
+        import concurrent.futures
+        fut = concurrent.futures.Future()
+        try:
+            _check_run_args(code_or_callable, args, data)
+            _interpreters.whence(self._id)
+        except Exception as exc:
+            fut.set_exception(exc)
+            return fut
+        worker = self.__dict__.get('_worker')
+        if worker is None or not worker.alive:
+            worker = self._worker = _Worker(self._id)
+        worker.submit(fut, self, code_or_callable, args, data, kwargs)
+        return fut
+
+
+# run(), run_async() and their worker (extensions of this fork)
+
+def _check_run_args(code_or_callable, args, data):
+    if isinstance(code_or_callable, str):
+        if args:
+            raise TypeError('a script takes no arguments; '
+                            'pass values with data=')
+    elif not callable(code_or_callable):
+        raise TypeError(f'expected a script (str) or a callable, '
+                        f'got {type(code_or_callable).__name__}')
+    if data is not None:
+        if not isinstance(data, dict):
+            raise TypeError(f'data must be a dict, '
+                            f'got {type(data).__name__}')
+
+
+def _bind_data(data):
+    # Runs in the target interpreter (it crosses as marshalled code).
+    import __main__
+    __main__.data = data
+
+
+def _finish_run(result_name):
+    # Runs in the target interpreter (it crosses as marshalled code).
+    import __main__
+    import sys
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    if result_name is None:
+        return None
+    result = __main__.__dict__.pop(result_name, ())
+    return result[0] if result else None
+
+
+def _flush_own_streams():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+
+
+def _call_in(interpid, func, args, kwargs):
+    res, excinfo = _interpreters.call(interpid, func, args or None,
+                                      kwargs or None, restrict=True)
+    if excinfo is not None:
+        raise ExecutionFailed(excinfo)
+    return res
+
+
+def _run(interpid, code_or_callable, args, data, kwargs):
+    _check_run_args(code_or_callable, args, data)
+    script = isinstance(code_or_callable, str)
+    if script:
+        from ._script import compile_script, RESULT_NAME
+        if kwargs:
+            raise TypeError('a script takes no arguments; '
+                            'pass values with data=')
+        code, has_return = compile_script(code_or_callable)
+    _flush_own_streams()
+    if data is not None:
+        _call_in(interpid, _bind_data, (data,), None)
+    result_name = None
+    try:
+        if script:
+            if has_return:
+                result_name = RESULT_NAME
+            excinfo = _interpreters.exec(interpid, code, restrict=True)
+            if excinfo is not None:
+                raise ExecutionFailed(excinfo)
+            res = None
+        else:
+            res = _call_in(interpid, code_or_callable, args, kwargs)
+    finally:
+        try:
+            returned = _call_in(interpid, _finish_run, (result_name,), None)
+        except InterpreterError:
+            # The interpreter is gone or busy; the error that matters,
+            # if any, is already on its way.
+            returned = None
+    return returned if script else res
+
+
+class _Worker:
+    """The thread that runs an interpreter's run_async() calls in order."""
+
+    def __init__(self, interpid):
+        import queue
+        self._interpid = interpid
+        self._items = queue.SimpleQueue()
+        self._closing = False
+        self._stopped = False
+        self._thread = threading.Thread(
+            target=self._loop, args=(interpid, self._items),
+            name=f'Interpreter({interpid}).run_async')
+        _register_worker(self)
+        self._thread.start()
+
+    @property
+    def alive(self):
+        return not self._stopped
+
+    def submit(self, fut, interp, code_or_callable, args, data, kwargs):
+        # The item holds the Interpreter until the call is done, so the
+        # interpreter is not destroyed with calls pending.
+        self._items.put((fut, interp, code_or_callable, args, data, kwargs))
+
+    def stop(self, *, closing=False):
+        if closing:
+            self._closing = True
+        if not self._stopped:
+            self._stopped = True
+            self._items.put(None)
+
+    def join(self):
+        if self._thread is not threading.current_thread():
+            self._thread.join()
+
+    def _loop(self, interpid, items):
+        while True:
+            item = items.get()
+            if item is None:
+                break
+            fut, interp, code_or_callable, args, data, kwargs = item
+            del item, interp
+            if self._closing:
+                fut.set_exception(InterpreterError(
+                    f'interpreter {interpid} was closed before the '
+                    f'call ran'))
+            elif fut.set_running_or_notify_cancel():
+                try:
+                    res = _run(interpid, code_or_callable, args, data,
+                               kwargs)
+                except BaseException as exc:
+                    fut.set_exception(exc)
+                    del exc
+                else:
+                    fut.set_result(res)
+                    del res
+            del fut, code_or_callable, args, data, kwargs
+
+
+_workers = weakref.WeakSet()
+_atexit_registered = False
+
+
+def _register_worker(worker):
+    global _atexit_registered
+    if not _atexit_registered:
+        # Stop idle workers before threading joins its threads at exit;
+        # calls already queued still run.
+        threading._register_atexit(_stop_workers)
+        _atexit_registered = True
+    _workers.add(worker)
+
+
+def _stop_workers():
+    for worker in list(_workers):
+        worker.stop()

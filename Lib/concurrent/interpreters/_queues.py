@@ -92,15 +92,36 @@ def list_all():
 _known_queues = weakref.WeakValueDictionary()
 
 
+_NOT_GIVEN = object()
+
+
 class Queue:
     """A cross-interpreter queue.
 
     Queue(id) returns the object for an existing queue, the same one
-    for the same id within an interpreter; use create_queue() to make
-    a new queue.
+    for the same id within an interpreter.
+
+    Queue() and Queue(maxsize=N) make a new queue, as create_queue()
+    does; "unbounditems" may be given too.  This is an extension of
+    this fork: CPython 3.14 needs create_queue() for a new queue.
     """
 
-    def __new__(cls, id, /, *, _unbound=None):
+    def __new__(cls, id=None, /, *, maxsize=_NOT_GIVEN,
+                unbounditems=_NOT_GIVEN, _unbound=None):
+        if id is None:
+            kwargs = {}
+            if maxsize is not _NOT_GIVEN:
+                if not isinstance(maxsize, int):
+                    raise TypeError(f'maxsize must be an int, '
+                                    f'got {type(maxsize).__name__}')
+                kwargs['maxsize'] = maxsize
+            if unbounditems is not _NOT_GIVEN:
+                kwargs['unbounditems'] = unbounditems
+            return create(**kwargs)
+        if maxsize is not _NOT_GIVEN or unbounditems is not _NOT_GIVEN:
+            raise TypeError('Queue(id) binds to an existing queue; '
+                            'maxsize and unbounditems are only for a '
+                            'new queue, Queue(maxsize=N)')
         # There is only one instance for any given ID.
         if not isinstance(id, int):
             raise TypeError(f'id must be an int, got {id!r}')
