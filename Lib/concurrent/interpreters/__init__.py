@@ -515,7 +515,7 @@ class _Worker:
             if item is None:
                 break
             fut, interp, code_or_callable, args, data, kwargs = item
-            del item, interp
+            del item
             if self._closing:
                 fut.set_exception(InterpreterError(
                     f'interpreter {interpid} was closed before the '
@@ -530,7 +530,8 @@ class _Worker:
                 else:
                     fut.set_result(res)
                     del res
-            del fut, code_or_callable, args, data, kwargs
+            # Let go of the interpreter before waiting for more.
+            del fut, interp, code_or_callable, args, data, kwargs
 
 
 _workers = weakref.WeakSet()
