@@ -138,6 +138,10 @@ class Interpreter:
     If the interpreter wasn't created by this module then any method
     that modifies the interpreter fails with InterpreterError, i.e.
     close(), prepare_main(), exec() and call().
+
+    This fork adds run(), run_async(), "state" and use as a context
+    manager ("with create() as interp:" closes it); they are not in
+    CPython 3.14.
     """
 
     _WHENCE_TO_STR = {
@@ -337,7 +341,7 @@ class Interpreter:
             pass
 
     def run(self, code_or_callable, /, *args, data=None, **kwargs):
-        """Run a script or call a function in the interpreter; return the result.
+        """Run a script or call a callable; return its result.
 
         This is an extension of this fork, not in CPython 3.14.
 
@@ -362,14 +366,15 @@ class Interpreter:
         return _run(self._id, code_or_callable, args, data, kwargs)
 
     def run_async(self, code_or_callable, /, *args, data=None, **kwargs):
-        """Start run() in the background; return a concurrent.futures.Future.
+        """Start run() in the background; return a Future for its result.
 
         This is an extension of this fork, not in CPython 3.14.
 
         The calls of one interpreter run one at a time, in the order
         they were made, on a worker thread the interpreter owns; calls
-        to different interpreters run in parallel.  The future holds
-        the result or the exception run() would give.  The worker ends
+        to different interpreters run in parallel.  The future (a
+        concurrent.futures.Future) holds the result or the exception
+        run() would give.  The worker ends
         when the interpreter is closed (calls that have not started
         then fail with InterpreterError) or no longer used.
         """

@@ -8,8 +8,9 @@ RESULT_NAME, and the statements that would not run after a real return
 are skipped -- a loop is left with "break", and what follows is guarded
 by "if not RESULT_NAME:".  No exception is involved, so a "with" block
 exits normally and "finally" blocks run, as they do for a return in a
-function.  One difference remains: a "return" in a "finally" block does
-not cancel an exception that is on its way out (outside a loop).
+function.  A "try" statement whose "finally" block returns is put in a
+loop that runs once, so that its "break" cancels an exception on its
+way out, as a return in a "finally" block does.
 
 Everything else is ordinary module code: names bound at top level stay
 in __main__, and "from m import *", locals() or exec() work as usual.
@@ -48,6 +49,22 @@ def _contains_return(node):
     return False
 
 
+def _has_loop_control(node):
+    """Return True if "node" has a break or continue for an outer loop."""
+    if isinstance(node, (ast.Break, ast.Continue)):
+        return True
+    if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+        # Only the else block belongs to the outer loop.
+        return any(_has_loop_control(s) for s in node.orelse)
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
+                         ast.ClassDef, ast.Lambda)):
+        return False
+    return any(_has_loop_control(child)
+               for child in ast.iter_child_nodes(node)
+               if isinstance(child, (ast.stmt, ast.ExceptHandler,
+                                     ast.match_case)))
+
+
 def _name(ctx, node):
     return ast.copy_location(ast.Name(RESULT_NAME, ctx), node)
 
@@ -77,7 +94,21 @@ class _Rewriter:
             if not _contains_return(stmt):
                 out.append(stmt)
                 continue
-            out.append(self.stmt(stmt, in_loop))
+            if (not in_loop and isinstance(stmt, (ast.Try, ast.TryStar))
+                    and any(_contains_return(s) for s in stmt.finalbody)
+                    and not _has_loop_control(stmt)):
+                # A return in the finally block must cancel an exception
+                # on its way out: make it a "break" out of a loop that
+                # runs once.  (With a break or continue of its own, the
+                # statement is left alone: it does not compile anyway.)
+                once = ast.copy_location(ast.While(
+                    ast.copy_location(ast.Constant(True), stmt),
+                    [self.stmt(stmt, True),
+                     ast.copy_location(ast.Break(), stmt)],
+                    []), stmt)
+                out.append(once)
+            else:
+                out.append(self.stmt(stmt, in_loop))
             rest = stmts[i + 1:]
             if in_loop:
                 out.append(ast.copy_location(ast.If(

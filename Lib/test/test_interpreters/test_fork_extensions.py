@@ -234,6 +234,34 @@ class RunScriptTests(_Base):
         self.assertEqual(interp.run(script), ['try', 'finally'])
         self.assertEqual(interp.run('return log'), ['try', 'finally'])
 
+    def test_return_in_finally_cancels_exception(self):
+        # As in a function, a return in a finally block replaces the
+        # exception (and any earlier return value).
+        interp = self.create()
+        cases = [
+            ('try:\n    1 / 0\nfinally:\n    return "fin"\nafter = 1\n',
+             'fin'),
+            ('try:\n    return "body"\nfinally:\n    return "fin"\n',
+             'fin'),
+            ('for i in range(3):\n    try:\n        1 / 0\n'
+             '    finally:\n        return i\n', 0),
+        ]
+        for script, expected in cases:
+            with self.subTest(script):
+                self.assertEqual(interp.run(script), expected)
+        self.assertEqual(interp.run(_read_main, 'after'), '<unset>')
+
+    def test_finally_without_return_keeps_exception(self):
+        interp = self.create()
+        with self.assertRaises(interpreters.ExecutionFailed):
+            interp.run('try:\n    1 / 0\nfinally:\n    x = 1\nreturn 1\n')
+
+    def test_break_outside_loop_in_try_finally(self):
+        interp = self.create()
+        with self.assertRaises(SyntaxError) as cm:
+            interp.run('try:\n    break\nfinally:\n    return 1\n')
+        self.assertEqual(cm.exception.lineno, 2)
+
     def test_return_in_except(self):
         interp = self.create()
         script = textwrap.dedent('''
