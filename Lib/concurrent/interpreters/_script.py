@@ -17,6 +17,7 @@ in __main__, and "from m import *", locals() or exec() work as usual.
 """
 
 import ast
+import functools
 
 __all__ = ['RESULT_NAME', 'FILENAME', 'compile_script']
 
@@ -167,13 +168,15 @@ def _prologue_end(body):
     return i
 
 
+@functools.lru_cache(maxsize=128)
 def compile_script(source):
     """Compile the source of a script that may use a top-level return.
 
     Return (code, has_return): a code object to run in __main__, and
     whether the script has a top-level return (only then does it set
     RESULT_NAME).  Raise SyntaxError, with the script's line numbers,
-    for a script that does not compile.
+    for a script that does not compile.  Results are cached: code
+    objects are immutable.
     """
     tree = ast.parse(source, FILENAME)
     has_return = any(_contains_return(stmt) for stmt in tree.body)

@@ -521,6 +521,24 @@ class RunAsyncTests(_Base):
         self.assertIsInstance(fut.exception(),
                               interpreters.InterpreterNotFoundError)
 
+    def test_not_created_by_module(self):
+        fut = interpreters.get_main().run_async('return 1')
+        self.assertIsInstance(fut.exception(timeout=support.SHORT_TIMEOUT),
+                              interpreters.InterpreterError)
+
+    def test_from_subinterpreter(self):
+        # The worker thread of an interpreter used from a subinterpreter
+        # ends when that subinterpreter is closed.
+        outer = interpreters.create()
+        script = textwrap.dedent("""
+            from concurrent import interpreters
+            inner = interpreters.create()
+            return inner.run_async('return 6 * 7').result()
+            """)
+        self.assertEqual(outer.run(script), 42)
+        outer.close()
+        self.assertEqual(outer.state, 'closed')
+
     def test_one_at_a_time_in_order(self):
         interp = self.create()
         log = interpreters.Queue()
