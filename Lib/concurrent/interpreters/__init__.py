@@ -239,10 +239,12 @@ class Interpreter:
         Calls queued with run_async() that have not started fail with
         InterpreterError; the one that is running is waited for.
         """
-        worker = self.__dict__.get('_worker')
+        with _workers_lock:
+            worker = self.__dict__.get('_worker')
+            if worker is not None:
+                self._worker = None
+                worker.stop(closing=True)
         if worker is not None:
-            self._worker = None
-            worker.stop(closing=True)
             worker.join()
         return _interpreters.destroy(self._id, restrict=True)
 
@@ -386,10 +388,12 @@ class Interpreter:
         except Exception as exc:
             fut.set_exception(exc)
             return fut
-        worker = self.__dict__.get('_worker')
-        if worker is None or not worker.alive:
-            worker = self._worker = _Worker(self._id)
-        worker.submit(fut, self, code_or_callable, args, data, kwargs)
+        item = (fut, self, code_or_callable, args, data, kwargs)
+        with _workers_lock:
+            worker = self.__dict__.get('_worker')
+            if worker is None or not worker.submit(item):
+                worker = self._worker = _Worker(self._id)
+                worker.submit(item)
         return fut
 
 
@@ -486,6 +490,8 @@ class _Worker:
         import queue
         self._interpid = interpid
         self._items = queue.SimpleQueue()
+        # Nothing is queued after the stop marker.
+        self._lock = threading.Lock()
         self._closing = False
         self._stopped = False
         self._thread = threading.Thread(
@@ -494,21 +500,26 @@ class _Worker:
         _register_worker(self)
         self._thread.start()
 
-    @property
-    def alive(self):
-        return not self._stopped
+    def submit(self, item):
+        """Queue (fut, interp, code_or_callable, args, data, kwargs).
 
-    def submit(self, fut, interp, code_or_callable, args, data, kwargs):
-        # The item holds the Interpreter until the call is done, so the
-        # interpreter is not destroyed with calls pending.
-        self._items.put((fut, interp, code_or_callable, args, data, kwargs))
+        Return False if the worker was stopped.  The item holds the
+        Interpreter until the call is done, so the interpreter is not
+        destroyed with calls pending.
+        """
+        with self._lock:
+            if self._stopped:
+                return False
+            self._items.put(item)
+            return True
 
     def stop(self, *, closing=False):
-        if closing:
-            self._closing = True
-        if not self._stopped:
-            self._stopped = True
-            self._items.put(None)
+        with self._lock:
+            if closing:
+                self._closing = True
+            if not self._stopped:
+                self._stopped = True
+                self._items.put(None)
 
     def join(self):
         if self._thread is not threading.current_thread():
@@ -540,6 +551,8 @@ class _Worker:
 
 
 _workers = weakref.WeakSet()
+# Makes one worker per interpreter when threads call run_async() at once.
+_workers_lock = threading.Lock()
 _atexit_registered = False
 
 

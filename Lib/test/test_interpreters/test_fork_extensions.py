@@ -552,6 +552,31 @@ class RunAsyncTests(_Base):
         self.assertEqual(got, ['start 0', 'end 0', 'start 1', 'end 1',
                                'start 2', 'end 2'])
 
+    def test_threads_share_one_worker(self):
+        interp = self.create()
+        log = interpreters.Queue()
+        go = interpreters.Queue()
+        futs = []
+        barrier = threading.Barrier(4)
+
+        def submit(tag):
+            barrier.wait()
+            futs.append(interp.run_async(_record, log, tag, go))
+
+        threads = [threading.Thread(target=submit, args=(i,))
+                   for i in range(4)]
+        with threading_helper.start_threads(threads):
+            pass
+        for _ in range(4):
+            go.put(None)
+        for fut in futs:
+            fut.result(timeout=support.SHORT_TIMEOUT)
+        # One at a time: every start is followed by its own end.
+        got = [log.get_nowait() for _ in range(8)]
+        for start, end in zip(got[::2], got[1::2]):
+            self.assertEqual(start.replace('start', 'end'), end)
+        self.assertEqual(len(self._worker_threads(interp)), 1)
+
     def test_interpreters_in_parallel(self):
         a, b = self.create(), self.create()
         qa, qb = interpreters.Queue(), interpreters.Queue()
