@@ -461,7 +461,10 @@ def _run(interpid, code_or_callable, args, data, kwargs):
         code, has_return = compile_script(code_or_callable)
     _flush_own_streams()
     if data is not None:
-        _call_in(interpid, _bind_data, (data,), None)
+        try:
+            _call_in(interpid, _bind_data, (data,), None)
+        except NotShareableError as exc:
+            raise NotShareableError('data is not shareable') from exc
     result_name = None
     try:
         if script:

@@ -400,7 +400,8 @@ class RunScriptTests(_Base):
 
     def test_data_not_shareable(self):
         interp = self.create()
-        with self.assertRaises(interpreters.NotShareableError):
+        with self.assertRaisesRegex(interpreters.NotShareableError,
+                                    'data'):
             interp.run('pass', data={'lock': threading.Lock()})
 
     def test_script_arguments_rejected(self):
