@@ -392,7 +392,13 @@ class Interpreter:
         with _workers_lock:
             worker = self.__dict__.get('_worker')
             if worker is None or not worker.submit(item):
-                worker = self._worker = _Worker(self._id)
+                try:
+                    worker = _Worker(self._id)
+                except RuntimeError as exc:
+                    # For example at exit, once threads may not start.
+                    fut.set_exception(exc)
+                    return fut
+                self._worker = worker
                 worker.submit(item)
         return fut
 
@@ -501,7 +507,11 @@ class _Worker:
             target=self._loop, args=(interpid, self._items),
             name=f'Interpreter({interpid}).run_async')
         _register_worker(self)
-        self._thread.start()
+        try:
+            self._thread.start()
+        except BaseException:
+            self._stopped = True
+            raise
 
     def submit(self, item):
         """Queue (fut, interp, code_or_callable, args, data, kwargs).

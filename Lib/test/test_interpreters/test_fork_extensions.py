@@ -670,6 +670,24 @@ class RunAsyncTests(_Base):
         self.assertEqual(first.result(timeout=support.SHORT_TIMEOUT), 'go')
         self.assertEqual(second.result(timeout=support.SHORT_TIMEOUT), 2)
 
+    def test_after_threading_shutdown(self):
+        # An atexit function runs after threading's shutdown: no new
+        # worker can start, and the future says so.
+        script = textwrap.dedent('''
+            import atexit
+            from concurrent import interpreters
+            interp = interpreters.create()
+            def late():
+                fut = interp.run_async('return 1')
+                print(type(fut.exception()).__name__)
+            atexit.register(late)
+            ''')
+        proc = subprocess.run([sys.executable, '-c', script],
+                              capture_output=True, text=True,
+                              timeout=support.LONG_TIMEOUT)
+        self.assertEqual((proc.returncode, proc.stdout, proc.stderr),
+                         (0, 'RuntimeError\n', ''))
+
     def test_exit_with_idle_worker(self):
         script = textwrap.dedent('''
             from concurrent import interpreters
@@ -735,6 +753,10 @@ class ChannelTests(_Base):
     def test_not_in_all(self):
         self.assertNotIn('Channel', interpreters.__all__)
         self.assertIn('Channel', dir(interpreters))
+
+    def test_constructor_takes_no_arguments(self):
+        with self.assertRaises(TypeError):
+            interpreters.Channel(1)
 
     def test_send_recv(self):
         ch = interpreters.Channel()
