@@ -376,14 +376,14 @@ class Interpreter:
         they were made, on a worker thread the interpreter owns; calls
         to different interpreters run in parallel.  The future (a
         concurrent.futures.Future) holds the result or the exception
-        run() would give.  The worker ends
-        when the interpreter is closed (calls that have not started
-        then fail with InterpreterError) or no longer used.
+        run() would give.  The worker ends when the interpreter is
+        closed (calls that have not started then fail with
+        InterpreterError) or no longer used.
         """
         import concurrent.futures
         fut = concurrent.futures.Future()
         try:
-            _check_run_args(code_or_callable, args, data)
+            _check_run_args(code_or_callable, args, data, kwargs)
             _interpreters.whence(self._id)
         except Exception as exc:
             fut.set_exception(exc)
@@ -405,9 +405,9 @@ class Interpreter:
 
 # run(), run_async() and their worker (extensions of this fork)
 
-def _check_run_args(code_or_callable, args, data):
+def _check_run_args(code_or_callable, args, data, kwargs):
     if isinstance(code_or_callable, str):
-        if args:
+        if args or kwargs:
             raise TypeError('a script takes no arguments; '
                             'pass values with data=')
     elif not callable(code_or_callable):
@@ -457,13 +457,10 @@ def _call_in(interpid, func, args, kwargs):
 
 
 def _run(interpid, code_or_callable, args, data, kwargs):
-    _check_run_args(code_or_callable, args, data)
+    _check_run_args(code_or_callable, args, data, kwargs)
     script = isinstance(code_or_callable, str)
     if script:
         from ._script import compile_script, RESULT_NAME
-        if kwargs:
-            raise TypeError('a script takes no arguments; '
-                            'pass values with data=')
         code, has_return = compile_script(code_or_callable)
     _flush_own_streams()
     if data is not None:
@@ -545,11 +542,13 @@ class _Worker:
                 break
             fut, interp, code_or_callable, args, data, kwargs = item
             del item
-            if self._closing:
+            if not fut.set_running_or_notify_cancel():
+                pass  # cancelled
+            elif self._closing:
                 fut.set_exception(InterpreterError(
                     f'interpreter {interpid} was closed before the '
                     f'call ran'))
-            elif fut.set_running_or_notify_cancel():
+            else:
                 try:
                     res = _run(interpid, code_or_callable, args, data,
                                kwargs)

@@ -507,6 +507,7 @@ class RunAsyncTests(_Base):
             ((42,), {}, TypeError),
             (('pass',), {'data': ['x']}, TypeError),
             (('pass', 1), {}, TypeError),
+            (('pass',), {'x': 1}, TypeError),
         ]
         for args, kwargs, exctype in cases:
             with self.subTest(args=args, kwargs=kwargs):
@@ -620,6 +621,20 @@ class RunAsyncTests(_Base):
         self.assertIsInstance(exc, interpreters.InterpreterError)
         self.assertIn('closed', str(exc))
         self.assertEqual(interp.state, 'closed')
+
+    def test_close_with_cancelled_pending_call(self):
+        interp = interpreters.create()
+        go = interpreters.Queue()
+        first = interp.run_async(_get_from, go)
+        first.add_done_callback(lambda fut: interp.close())
+        second = interp.run_async('return 2')
+        third = interp.run_async('return 3')
+        self.assertTrue(second.cancel())
+        go.put('go')
+        self.assertEqual(first.result(timeout=support.SHORT_TIMEOUT), 'go')
+        self.assertIsInstance(third.exception(timeout=support.SHORT_TIMEOUT),
+                              interpreters.InterpreterError)
+        self.assertTrue(second.cancelled())
 
     def test_close_waits_for_running_call(self):
         interp = interpreters.create()
