@@ -10,6 +10,7 @@ import textwrap
 import threading
 import types
 import unittest
+from test import support
 from test.support import import_helper
 from test.support.script_helper import assert_python_ok, make_script
 from test.support.os_helper import temp_dir
@@ -318,6 +319,13 @@ class ByValueTests(TestBase):
 
 
 class QueueTests(TestBase):
+
+    def setUp(self):
+        super().setUp()
+        # An exception caught by a test keeps its frame, and so the
+        # queue, alive until the cycle is collected; other suites count
+        # the live queues.
+        self.addCleanup(support.gc_collect)
 
     def test_put_get_same_interpreter(self):
         queue = interpreters.create_queue()
