@@ -54,6 +54,7 @@ _NAME_OPS = frozenset(opcode.opmap[name] for name in (
 ))
 
 _MISSING = object()
+_GLOBALS = globals()
 
 
 def _add_global_names(code, names):
@@ -80,9 +81,27 @@ def _add_global_names(code, names):
 
 def global_names(code):
     """Return the sorted names of the globals that code may use."""
+    return list(_code_info(code)[1])
+
+
+# id(code) -> (code, info).  Keyed by identity: equal code objects may
+# differ in co_filename.  It keeps the code alive, hence the bound.
+_code_cache = {}
+_CODE_CACHE_SIZE = 256
+
+
+def _code_info(code):
+    """Return (marshalled code, sorted global names) for code."""
+    entry = _code_cache.get(id(code))
+    if entry is not None and entry[0] is code:
+        return entry[1]
     names = set()
     _add_global_names(code, names)
-    return sorted(names)
+    info = (marshal.dumps(code), tuple(sorted(names)))
+    if len(_code_cache) >= _CODE_CACHE_SIZE:
+        _code_cache.clear()
+    _code_cache[id(code)] = (code, info)
+    return info
 
 
 def by_reference(func):
@@ -135,7 +154,7 @@ def _used_globals(func):
     """
     ns = func.__globals__
     used = {}
-    for name in global_names(func.__code__):
+    for name in _code_info(func.__code__)[1]:
         if name == '__builtins__':
             continue
         value = ns.get(name, _MISSING)
@@ -168,7 +187,8 @@ class _Pickler(pickle.Pickler):
     def reducer_override(self, obj):
         cls = type(obj)
         if cls is _FunctionType:
-            if by_reference(obj):
+            # This module's own functions rebuild the others.
+            if obj.__globals__ is _GLOBALS or by_reference(obj):
                 return NotImplemented
             return self._reduce_function(obj)
         if cls is _CellType:
@@ -190,7 +210,7 @@ class _Pickler(pickle.Pickler):
 
     def _reduce_function(self, func):
         self.byvalue.append(func)
-        args = (marshal.dumps(func.__code__), self._globals_ref(func),
+        args = (_code_info(func.__code__)[0], self._globals_ref(func),
                 func.__name__, func.__closure__)
         # The function is memoized before its state is pickled, so the
         # state may refer back to it (recursion).
@@ -316,9 +336,13 @@ def dumps(obj):
     except NotShareableError:
         raise
     except Exception as exc:
+        err = None
         if pickler.byvalue:
-            err = _explain(pickler, exc)
-            if err is not None:
-                raise err from err.__cause__
+            try:
+                err = _explain(pickler, exc)
+            except Exception:
+                pass    # report the original error
+        if err is not None:
+            raise err from err.__cause__
         raise
     return file.getvalue()
