@@ -272,6 +272,17 @@ def _set_function_state(func, state):
         func.__dict__.update(attrs)
 
 
+def bind_main(data):
+    """Bind in __main__ the items of a pickled dict (used in the target).
+
+    It uses no globals, so it crosses as its code (see
+    Interpreter.prepare_main()).
+    """
+    import __main__
+    import pickle
+    vars(__main__).update(pickle.loads(data))
+
+
 # Errors.
 
 def _typename(value):

@@ -408,6 +408,65 @@ class ByReferenceTests(TestBase):
         self.assertIsNot(roundtrip(impostor), impostor)
 
 
+class PrepareMainTests(TestBase):
+
+    def test_functions_bound(self):
+        offset = 40
+
+        def add(x):
+            return x + offset
+        self.interp.prepare_main(add=add, double=lambda x: x * 2, n=1)
+        self.interp.exec('assert double(add(n)) == 82, double(add(n))')
+
+    def test_function_in_namespace_dict(self):
+        ns = source_module('''
+            import math
+            def hyp(a, b):
+                return math.sqrt(a * a + b * b)
+        ''')
+        self.interp.prepare_main({'hyp': ns['hyp']})
+        self.interp.exec('assert hyp(3, 4) == 5.0')
+
+    def assertNotBound(self, *names):
+        for name in names:
+            with self.subTest(name):
+                with self.assertRaises(interpreters.ExecutionFailed):
+                    self.interp.exec(name)
+
+    def test_function_not_shareable_binds_nothing(self):
+        lock = threading.Lock()
+
+        def f():
+            return lock
+        with self.assertRaisesRegex(NotShareableError, "closure cell 'lock'"):
+            self.interp.prepare_main(f=f, g=lambda: 1, n=1)
+        self.assertNotBound('f', 'g', 'n')
+
+    def test_other_value_not_shareable_binds_nothing(self):
+        # Other values still follow the 3.14 rule: no pickling.
+        with self.assertRaises(NotShareableError):
+            self.interp.prepare_main(f=lambda: 1, spam=[1])
+        self.assertNotBound('f', 'spam')
+
+    def test_non_str_name(self):
+        with self.assertRaisesRegex(TypeError, 'must be str'):
+            self.interp.prepare_main({1: lambda: 1})
+
+    def test_running(self):
+        queue = interpreters.create_queue()
+        t = self.interp.call_in_thread(lambda q: q.get(timeout=30), queue)
+        try:
+            for _ in support.sleeping_retry(support.SHORT_TIMEOUT):
+                if self.interp.is_running():
+                    break
+            with self.assertRaisesRegex(interpreters.InterpreterError,
+                                        'interpreter already running'):
+                self.interp.prepare_main(f=lambda: 1)
+        finally:
+            queue.put(None)
+            t.join()
+
+
 class IsShareableTests(unittest.TestCase):
 
     def test_functions_not_shareable(self):
