@@ -12,7 +12,9 @@ import types
 import unittest
 from test import support
 from test.support import import_helper
-from test.support.script_helper import assert_python_ok, make_script
+from test.support.script_helper import (
+    assert_python_ok, make_script, spawn_python,
+)
 from test.support.os_helper import temp_dir
 
 _interpreters = import_helper.import_module('_interpreters')
@@ -722,6 +724,27 @@ class MainModuleTests(unittest.TestCase):
     def test_dash_c(self):
         rc, out, err = assert_python_ok('-c', MAIN_SCRIPT)
         self.check_output(out)
+
+    def test_interactive(self):
+        source = textwrap.dedent('''\
+            from concurrent import interpreters
+            print('side' + 'effect')
+            x = 5
+            interp = interpreters.create()
+            print(interp.call(lambda: x * 2) + 1000)
+            def f(n):
+                return n + x
+
+            print(interp.call(f, 1) + 2000)
+            interp.close()
+        ''')
+        proc = spawn_python('-i', '-q')
+        out, _ = proc.communicate(source.encode())
+        out = out.decode()
+        self.assertEqual(proc.returncode, 0, out)
+        self.assertEqual(out.count('sideeffect'), 1, out)
+        self.assertIn('1010', out)
+        self.assertIn('2006', out)
 
     def test_exec_in_main(self):
         code = f'exec({MAIN_SCRIPT!r})'
