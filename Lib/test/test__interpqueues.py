@@ -2,6 +2,7 @@
 
 import os
 import textwrap
+import threading
 import unittest
 
 from test.support import import_helper, script_helper
@@ -153,7 +154,7 @@ class PutGetTests(QueueTestBase):
     def test_unpicklable(self):
         qid = self.create(0)
         with self.assertRaises(_interpreters.NotShareableError) as cm:
-            _interpqueues.put(qid, lambda: x)  # noqa: F821
+            _interpqueues.put(qid, threading.Lock())
         self.assertIsNotNone(cm.exception.__cause__)
 
     def test_put_bad_unboundop(self):

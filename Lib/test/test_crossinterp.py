@@ -1,6 +1,7 @@
 """Tests for the cross-interpreter data layer (Python/crossinterp.c)."""
 
 import textwrap
+import threading
 import types
 import unittest
 
@@ -134,15 +135,14 @@ class FallbackModeTests(unittest.TestCase):
         self.assertIs(roundtrip(uses_global, 'fallback'), uses_global)
 
     def test_unpicklable_raises_with_cause(self):
-        obj = lambda x: x + y  # noqa: F821
         with self.assertRaises(NotShareableError) as cm:
-            get_data([obj], 'fallback')
+            get_data([threading.Lock()], 'fallback')
         self.assertIn('list', str(cm.exception))
         self.assertIsNotNone(cm.exception.__cause__)
 
     def test_not_shareable_error_is_type_error(self):
         with self.assertRaises(TypeError):
-            get_data(lambda: y, 'fallback')  # noqa: F821
+            get_data(threading.Lock(), 'fallback')
 
 
 class SingleTransportTests(unittest.TestCase):
@@ -155,7 +155,7 @@ class SingleTransportTests(unittest.TestCase):
 
     def test_pickle_failure(self):
         with self.assertRaises(NotShareableError) as cm:
-            get_data(lambda: 1, 'pickle')
+            get_data(threading.Lock(), 'pickle')
         self.assertIsNotNone(cm.exception.__cause__)
 
     def test_marshal(self):

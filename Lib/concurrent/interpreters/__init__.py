@@ -9,6 +9,7 @@ import sys
 import threading
 import weakref
 import _interpreters
+from types import FunctionType as _FunctionType
 
 # aliases:
 from _interpreters import (
@@ -251,11 +252,34 @@ class Interpreter:
     def prepare_main(self, ns=None, /, **kwargs):
         """Bind the given values into the interpreter's __main__.
 
-        The values must be shareable (see is_shareable()); nothing is
-        pickled.  Raise NotShareableError for any other value.
+        The values must be shareable (see is_shareable()) or Python
+        functions, which cross by value (a fork extension); nothing
+        else is pickled.  Raise NotShareableError for any other value.
         """
         ns = dict(ns, **kwargs) if ns is not None else kwargs
-        _interpreters.set___main___attrs(self._id, ns, restrict=True)
+        funcs = {name: value for name, value in ns.items()
+                 if type(value) is _FunctionType}
+        if not funcs:
+            _interpreters.set___main___attrs(self._id, ns, restrict=True)
+            return
+        for name in funcs:
+            if not isinstance(name, str):
+                raise TypeError(f'names in arg 2 must be str, '
+                                f'got {type(name).__name__}')
+        # Pickle the functions first, so that nothing is bound when
+        # one of them cannot cross.
+        from ._functions import dumps, bind_main
+        payload = dumps(funcs)
+        others = {name: value for name, value in ns.items()
+                  if name not in funcs}
+        if others:
+            _interpreters.set___main___attrs(self._id, others,
+                                             restrict=True)
+        _, excinfo = _interpreters.call(self._id, bind_main, (payload,),
+                                        restrict=True)
+        if excinfo is not None:
+            raise NotShareableError(
+                f'functions not shareable: {excinfo.formatted}')
 
     def exec(self, code, /):
         """Run the given source code in the interpreter.
