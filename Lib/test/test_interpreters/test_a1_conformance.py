@@ -477,6 +477,46 @@ class ErrorMessageTests(unittest.TestCase):
                          (8, None))
 
 
+class UnboundHelperTests(unittest.TestCase):
+    """_crossinterp's unbound helpers, shared by queues and channels."""
+
+    def test_serialize_marker(self):
+        marker = _queues.UNBOUND
+        self.assertEqual(_crossinterp.serialize_unbound(marker, marker), (3,))
+        # The generic marker stays accepted.
+        self.assertEqual(
+            _crossinterp.serialize_unbound(_crossinterp.UNBOUND, marker), (3,))
+        self.assertEqual(
+            _crossinterp.serialize_unbound(_queues.UNBOUND_ERROR, marker),
+            (2,))
+
+    def test_serialize_other_marker_refused(self):
+        # Another container's marker is not this one's.
+        other = _crossinterp.UnboundItem.singleton('test', __name__)
+        with self.assertRaises(NotImplementedError):
+            _crossinterp.serialize_unbound(other, _queues.UNBOUND)
+
+    def test_resolve_gives_marker(self):
+        marker = _queues.UNBOUND
+        self.assertIs(
+            _crossinterp.resolve_unbound(3, _queues.ItemInterpreterDestroyed,
+                                         marker),
+            marker)
+        self.assertIs(
+            _crossinterp.resolve_unbound(3, _queues.ItemInterpreterDestroyed),
+            _crossinterp.UNBOUND)
+
+    def test_resolve_error(self):
+        with self.assertRaises(_queues.ItemInterpreterDestroyed):
+            _crossinterp.resolve_unbound(2, _queues.ItemInterpreterDestroyed,
+                                         _queues.UNBOUND)
+
+    def test_resolve_bad_flag(self):
+        with self.assertRaises(NotImplementedError):
+            _crossinterp.resolve_unbound(7, _queues.ItemInterpreterDestroyed,
+                                         _queues.UNBOUND)
+
+
 class IsShareableTests(unittest.TestCase):
 
     def test_shareable(self):
