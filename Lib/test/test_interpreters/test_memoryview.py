@@ -137,6 +137,19 @@ class MemoryviewSharingTests(unittest.TestCase):
         with self.assertRaises(BufferError):
             hashlib.sha256(mv.obj)
 
+    def test_reexport_simple(self):
+        mv = self._view_from('''
+            import array
+            data = array.array('i', [1, 2, 3])
+            queue.put(memoryview(data))
+            ''')
+        self.assertEqual(mv.format, 'i')
+        expected = bytes(mv)
+        # A simple consumer gets the raw bytes, with no format or shape.
+        self.assertEqual(hashlib.sha256(mv.obj).digest(),
+                         hashlib.sha256(expected).digest())
+        self.assertEqual(bytes(memoryview(mv.obj)), expected)
+
     def test_shared_again_from_receiver(self):
         other = interpreters.create()
         self.addCleanup(other.close)
