@@ -15,7 +15,8 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 INTERP_TESTS = test__interpreters test__interpchannels test__interpqueues \
 	test_crossinterp test_interpreters
 FORK_OWN_TESTS = test_fork_base
-REGRESSION_TESTS = test_capi test_threading test_concurrent_futures test_sys \
+REGRESSION_TESTS = test_capi test_exceptions test_threading \
+	test_concurrent_futures test_sys \
 	test_import test_embed test_pickle test_queue test_os \
 	test_http_cookies test_tarfile test_zipfile test_bz2
 TESTS = $(INTERP_TESTS) $(FORK_OWN_TESTS) $(REGRESSION_TESTS)

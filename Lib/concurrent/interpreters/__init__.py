@@ -306,8 +306,7 @@ class Interpreter:
             raise ExecutionFailed(excinfo)
 
     def _call(self, callable, args, kwargs):
-        res, excinfo = _interpreters.call(self._id, callable,
-                                          args or None, kwargs or None,
+        res, excinfo = _interpreters.call(self._id, callable, args, kwargs,
                                           restrict=True)
         if excinfo is not None:
             raise ExecutionFailed(excinfo)

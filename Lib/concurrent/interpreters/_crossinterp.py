@@ -87,8 +87,14 @@ _UNBOUND_FLAG_TO_CONSTANT = {flag: op
                              for op, flag in _UNBOUND_CONSTANT_TO_FLAG.items()}
 
 
-def serialize_unbound(unbound):
-    """Return the low-level flag, as a 1-tuple, for an unbound constant."""
+def serialize_unbound(unbound, marker=UNBOUND):
+    """Return the low-level flag, as a 1-tuple, for an unbound constant.
+
+    "marker" is the container's own UNBOUND (made with
+    UnboundItem.singleton()), which stands for UNBOUND.
+    """
+    if unbound is marker:
+        unbound = UNBOUND
     try:
         flag = _UNBOUND_CONSTANT_TO_FLAG[unbound]
     except (KeyError, TypeError):
@@ -97,9 +103,10 @@ def serialize_unbound(unbound):
     return (flag,)
 
 
-def resolve_unbound(flag, exctype_destroyed):
+def resolve_unbound(flag, exctype_destroyed, marker=UNBOUND):
     """Return what get() gives for an unbound item with the given flag.
 
+    That is "marker", the container's own UNBOUND, for UNBOUND.
     Raise exctype_destroyed for UNBOUND_ERROR.
     """
     try:
@@ -108,7 +115,7 @@ def resolve_unbound(flag, exctype_destroyed):
         raise NotImplementedError(
             f'unsupported unbound replacement op {flag!r}') from None
     if op is UNBOUND:
-        return UNBOUND
+        return marker
     if op is UNBOUND_ERROR:
         raise exctype_destroyed("item's original interpreter destroyed")
     # UNBOUND_REMOVE items are dropped by the low-level module and

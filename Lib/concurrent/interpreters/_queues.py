@@ -55,19 +55,6 @@ _POLL_DELAY = 0.010
 UNBOUND = _crossinterp.UnboundItem.singleton('queue', __name__)
 
 
-def _serialize_unbound(unbound):
-    if unbound is UNBOUND:
-        unbound = _crossinterp.UNBOUND
-    return _crossinterp.serialize_unbound(unbound)
-
-
-def _resolve_unbound(flag):
-    resolved = _crossinterp.resolve_unbound(flag, ItemInterpreterDestroyed)
-    if resolved is _crossinterp.UNBOUND:
-        resolved = UNBOUND
-    return resolved
-
-
 def create(maxsize=0, *, unbounditems=UNBOUND):
     """Return a new cross-interpreter queue.
 
@@ -77,7 +64,7 @@ def create(maxsize=0, *, unbounditems=UNBOUND):
     "unbounditems" sets the default for Queue.put() and
     Queue.put_nowait(); see Queue.put() for the supported values.
     """
-    unbound = _serialize_unbound(unbounditems)
+    unbound = _crossinterp.serialize_unbound(unbounditems, UNBOUND)
     unboundop, = unbound
     qid = _queues.create(maxsize, unboundop, _FULL_FALLBACK)
     return Queue(qid, _unbound=unbound)
@@ -201,7 +188,7 @@ class Queue:
         if unbounditems is None:
             unboundop, = self._unbound
         else:
-            unboundop, = _serialize_unbound(unbounditems)
+            unboundop, = _crossinterp.serialize_unbound(unbounditems, UNBOUND)
         return unboundop
 
     def put(self, obj, block=True, timeout=None, *,
@@ -268,7 +255,8 @@ class Queue:
             else:
                 break
         if unboundop is not None:
-            return _resolve_unbound(unboundop)
+            return _crossinterp.resolve_unbound(
+                unboundop, ItemInterpreterDestroyed, UNBOUND)
         return obj
 
     def get_nowait(self):
@@ -278,7 +266,8 @@ class Queue:
         """
         obj, unboundop = _queues.get(self._id)
         if unboundop is not None:
-            return _resolve_unbound(unboundop)
+            return _crossinterp.resolve_unbound(
+                unboundop, ItemInterpreterDestroyed, UNBOUND)
         return obj
 
     @staticmethod

@@ -39,19 +39,6 @@ _SHARED_ONLY = 0
 _FULL_FALLBACK = 1
 
 
-def _serialize_unbound(unbound):
-    if unbound is UNBOUND:
-        unbound = _crossinterp.UNBOUND
-    return _crossinterp.serialize_unbound(unbound)
-
-
-def _resolve_unbound(flag):
-    resolved = _crossinterp.resolve_unbound(flag, ItemInterpreterDestroyed)
-    if resolved is _crossinterp.UNBOUND:
-        resolved = UNBOUND
-    return resolved
-
-
 def create(*, unbounditems=UNBOUND, fallback=_FULL_FALLBACK):
     """Return (recv, send) for a new cross-interpreter channel.
 
@@ -64,7 +51,7 @@ def create(*, unbounditems=UNBOUND, fallback=_FULL_FALLBACK):
     "fallback" sets how objects that are not shareable are sent: 1
     (the default) pickles them, 0 refuses them with NotShareableError.
     """
-    unbound = _serialize_unbound(unbounditems)
+    unbound = _crossinterp.serialize_unbound(unbounditems, UNBOUND)
     unboundop, = unbound
     cid = _channels.create(unboundop, fallback)
     recv, send = RecvChannel(cid), SendChannel(cid, _unbound=unbound)
@@ -158,7 +145,8 @@ class RecvChannel(_ChannelEnd):
             obj, unboundop = _channels.recv(self._id, _sentinel)
         if unboundop is not None:
             assert obj is None, repr(obj)
-            return _resolve_unbound(unboundop)
+            return _crossinterp.resolve_unbound(
+                unboundop, ItemInterpreterDestroyed, UNBOUND)
         return obj
 
     def recv_nowait(self, default=_NOT_SET):
@@ -174,7 +162,8 @@ class RecvChannel(_ChannelEnd):
             obj, unboundop = _channels.recv(self._id, default)
         if unboundop is not None:
             assert obj is None, repr(obj)
-            return _resolve_unbound(unboundop)
+            return _crossinterp.resolve_unbound(
+                unboundop, ItemInterpreterDestroyed, UNBOUND)
         return obj
 
     def close(self):
@@ -189,14 +178,10 @@ class SendChannel(_ChannelEnd):
     def __new__(cls, cid, *, _unbound=None):
         if _unbound is None:
             try:
-                defaults = _channels.get_channel_defaults(cid)
-                if isinstance(defaults, tuple):
-                    op = defaults[0]
-                else:
-                    op = defaults
-                _unbound = (op,)
+                unboundop, _ = _channels.get_channel_defaults(cid)
+                _unbound = (unboundop,)
             except ChannelNotFoundError:
-                _unbound = _serialize_unbound(UNBOUND)
+                _unbound = _crossinterp.serialize_unbound(UNBOUND, UNBOUND)
         self = super().__new__(cls, cid)
         self._unbound = _unbound
         return self
@@ -211,7 +196,7 @@ class SendChannel(_ChannelEnd):
         if unbound is None:
             unboundop, = self._unbound
         else:
-            unboundop, = _serialize_unbound(unbound)
+            unboundop, = _crossinterp.serialize_unbound(unbound, UNBOUND)
         return unboundop
 
     def send(self, obj, timeout=None, *,

@@ -272,6 +272,16 @@ class InterpreterTests(unittest.TestCase):
         interp.exec(script)
         interp.exec('assert spam == 42')
 
+    def test_exec_function_uses_target_globals(self):
+        # Not a "pure" script: names resolve in the target's __main__.
+        def script():
+            global seen
+            seen = spam * 2
+        interp = self.create()
+        interp.prepare_main(spam=21)
+        interp.exec(script)
+        interp.exec('assert seen == 42, seen')
+
     def test_exec_function_with_args(self):
         interp = self.create()
         with self.assertRaises(ValueError):
@@ -353,6 +363,158 @@ class InterpreterTests(unittest.TestCase):
         with threading_helper.catch_threading_exception() as cm:
             interp.call_in_thread(_raise_value_error).join()
             self.assertIs(cm.exc_type, interpreters.ExecutionFailed)
+
+
+class ErrorMessageTests(unittest.TestCase):
+    """Bad input raises what CPython 3.14 raises, with its message."""
+
+    def setUp(self):
+        self.interp = interpreters.create()
+        self.addCleanup(self.interp.close)
+
+    def check(self, exctype, msg, func, *args, **kwargs):
+        with self.assertRaises(exctype) as cm:
+            func(*args, **kwargs)
+        self.assertIs(type(cm.exception), exctype)
+        self.assertEqual(str(cm.exception), msg)
+        return cm.exception
+
+    def test_call_result_not_shareable(self):
+        exc = self.check(interpreters.NotShareableError,
+                         'object does not support cross-interpreter data',
+                         self.interp.call, threading.Lock)
+        # The cause is a plain Exception carrying the target's error.
+        cause = exc.__cause__
+        self.assertIs(type(cause), Exception)
+        self.assertRegex(str(cause),
+                         r'^concurrent\.interpreters\.NotShareableError: '
+                         r'<unlocked _thread\.lock object at .*> '
+                         r'does not support cross-interpreter data$')
+
+    def test_lowlevel_call_result_not_shareable(self):
+        self.check(interpreters.NotShareableError,
+                   'object does not support cross-interpreter data',
+                   _interpreters.call, self.interp.id, threading.Lock)
+
+    def test_exec_function_with_args(self):
+        for func in (lambda x: None, lambda *a: None, lambda **k: None,
+                     lambda *, k: None):
+            with self.subTest(func=func):
+                self.check(ValueError, 'code with args not supported',
+                           self.interp.exec, func)
+        self.check(ValueError, 'code with args not supported',
+                   self.interp.exec, (lambda x: x).__code__)
+
+    def test_exec_function_returns_value(self):
+        self.check(ValueError, 'code that returns a value is not a script',
+                   self.interp.exec, lambda: 1)
+
+    def test_exec_generator(self):
+        def gen():
+            yield
+        async def coro():
+            pass
+        for func in (gen, coro):
+            with self.subTest(func=func):
+                self.check(ValueError,
+                           'code that returns a value is not a script',
+                           self.interp.exec, func)
+
+    def test_exec_closure_checked_before_result(self):
+        x = 1
+        def closure():
+            return x
+        self.check(ValueError, 'closures not supported',
+                   self.interp.exec, closure)
+
+    def test_exec_unsupported(self):
+        for script in (42, 1.5, None, [1]):
+            with self.subTest(script=script):
+                self.check(TypeError, f'unsupported script {script!r}',
+                           self.interp.exec, script)
+
+    def test_exec_null_byte(self):
+        self.check(SyntaxError, 'source code string cannot contain null bytes',
+                   self.interp.exec, 'x = 1\0')
+
+    def test_prepare_main_key_not_str(self):
+        for ns in ({1: 2}, {'a': 1, 2: 3}):
+            with self.subTest(ns=ns):
+                self.check(TypeError,
+                           'bad argument type for built-in operation',
+                           self.interp.prepare_main, ns)
+
+    def test_call_not_callable(self):
+        for obj in (5, None, 'print(1)'):
+            with self.subTest(obj=obj):
+                self.check(TypeError, f'expected a callable, got {obj!r}',
+                           self.interp.call, obj)
+
+    def test_call_kwargs_named_like_parameters(self):
+        def echo(*args, **kwargs):
+            return args, kwargs
+        self.assertEqual(self.interp.call(echo, kwargs=None),
+                         ((), {'kwargs': None}))
+        self.assertEqual(self.interp.call(echo, args=(1,)),
+                         ((), {'args': (1,)}))
+
+    def test_call_callable_only_positional(self):
+        self.check(TypeError,
+                   "Interpreter.call() missing 1 required positional "
+                   "argument: 'callable'",
+                   self.interp.call, callable=pow)
+
+    def test_lowlevel_call_explicit_none(self):
+        self.check(TypeError,
+                   '_interpreters.call() argument 3 must be tuple, not None',
+                   _interpreters.call, self.interp.id, pow, None)
+        self.check(TypeError,
+                   '_interpreters.call() argument 4 must be dict, not None',
+                   _interpreters.call, self.interp.id, pow, (2, 3), None)
+        self.assertEqual(_interpreters.call(self.interp.id, pow, (2, 3)),
+                         (8, None))
+        self.assertEqual(_interpreters.call(self.interp.id, pow, (2, 3), {}),
+                         (8, None))
+
+
+class UnboundHelperTests(unittest.TestCase):
+    """_crossinterp's unbound helpers, shared by queues and channels."""
+
+    def test_serialize_marker(self):
+        marker = _queues.UNBOUND
+        self.assertEqual(_crossinterp.serialize_unbound(marker, marker), (3,))
+        # The generic marker stays accepted.
+        self.assertEqual(
+            _crossinterp.serialize_unbound(_crossinterp.UNBOUND, marker), (3,))
+        self.assertEqual(
+            _crossinterp.serialize_unbound(_queues.UNBOUND_ERROR, marker),
+            (2,))
+
+    def test_serialize_other_marker_refused(self):
+        # Another container's marker is not this one's.
+        other = _crossinterp.UnboundItem.singleton('test', __name__)
+        with self.assertRaises(NotImplementedError):
+            _crossinterp.serialize_unbound(other, _queues.UNBOUND)
+
+    def test_resolve_gives_marker(self):
+        marker = _queues.UNBOUND
+        self.assertIs(
+            _crossinterp.resolve_unbound(3, _queues.ItemInterpreterDestroyed,
+                                         marker),
+            marker)
+        self.assertIs(
+            _crossinterp.resolve_unbound(3, _queues.ItemInterpreterDestroyed),
+            _crossinterp.UNBOUND)
+
+    def test_resolve_error(self):
+        with self.assertRaises(_queues.ItemInterpreterDestroyed):
+            _crossinterp.resolve_unbound(2, _queues.ItemInterpreterDestroyed,
+                                         _queues.UNBOUND)
+
+    def test_resolve_bad_flag(self):
+        with self.assertRaises(NotImplementedError):
+            _crossinterp.resolve_unbound(7, _queues.ItemInterpreterDestroyed,
+                                         _queues.UNBOUND)
 
 
 class IsShareableTests(unittest.TestCase):
