@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -546,12 +547,6 @@ def fmt_value(value, unit):
     return f'{value:.2f}'
 
 
-def fmt_result(result):
-    if result['value'] is None:
-        return f"n/a ({result['error']})"
-    return fmt_value(result['value'], result['unit'])
-
-
 def fmt_target(result):
     if result['target'] is None:
         return ''
@@ -631,14 +626,23 @@ def format_table(report, other=None):
     return '\n'.join(out)
 
 
-def run_compare(command, args, mine):
-    """Run this script under another Python command; return its report."""
+def compare_command(command):
+    """Split the --compare command; exit with a message if it is unusable."""
     try:
         argv = shlex.split(command)
     except ValueError as exc:
-        raise SystemExit(f'bench: --compare {command!r}: {exc}')
+        raise SystemExit(f'bench.py: error: --compare {command!r}: {exc}')
     if not argv:
-        raise SystemExit('bench: --compare needs a command')
+        raise SystemExit('bench.py: error: --compare needs a command')
+    if shutil.which(argv[0]) is None:
+        raise SystemExit(f'bench.py: error: --compare {command!r}: '
+                         f'command not found: {argv[0]}')
+    return argv
+
+
+def run_compare(command, args, mine):
+    """Run this script under another Python command; return its report."""
+    argv = compare_command(command)
     argv += [os.path.abspath(__file__), '--json', '-',
              '--mode', mine['mode'], '--cpu-n', str(args.cpu_n),
              '--rows', ','.join(mine['results'])]
@@ -651,16 +655,18 @@ def run_compare(command, args, mine):
         proc = subprocess.run(argv, stdout=subprocess.PIPE,
                               encoding='utf-8', errors='replace')
     except OSError as exc:
-        raise SystemExit(f'bench: --compare {command!r}: cannot run: {exc}')
+        raise SystemExit(f'bench.py: error: --compare {command!r}: '
+                         f'cannot run: {exc}')
     if proc.returncode != 0:
-        raise SystemExit(f'bench: --compare {command!r}: exited with '
-                         f'status {proc.returncode}')
+        raise SystemExit(f'bench.py: error: --compare {command!r}: '
+                         f'exited with status {proc.returncode}')
     out = proc.stdout
     try:
         return json.loads(out[out.index('{'):])
     except ValueError:
-        raise SystemExit(f'bench: --compare {command!r}: no JSON report '
-                         f'on its standard output: {out[:200]!r}')
+        raise SystemExit(f'bench.py: error: --compare {command!r}: '
+                         f'no JSON report on its standard output: '
+                         f'{out[:200]!r}')
 
 
 def parse_args(argv):
@@ -669,7 +675,8 @@ def parse_args(argv):
         description='Benchmark multiple interpreters (concurrent.'
                     'interpreters) against the fork\'s performance targets.')
     parser.add_argument('--quick', dest='mode', action='store_const',
-                        const='quick', default='default', help='a short run (~20 s)')
+                        const='quick', default='default',
+                        help='a short run (~20 s)')
     parser.add_argument('--mode', choices=sorted(MODES), default='default',
                         help='default (~1-2 min), quick (~20 s) or tiny '
                              '(for tests: checks that every row runs)')
@@ -718,20 +725,29 @@ def parse_args(argv):
 
 def main(argv=None):
     args, rows, cfg = parse_args(sys.argv[1:] if argv is None else argv)
-    to_stdout_json = args.json == '-'
+    # Check the output file and the other Python before measuring.
+    json_file = None
+    if args.json is not None and args.json != '-':
+        try:
+            json_file = open(args.json, 'w', encoding='utf-8')
+        except OSError as exc:
+            raise SystemExit(f'bench.py: error: --json {args.json}: '
+                             f'cannot write: {exc.strerror}')
+    if args.compare is not None:
+        compare_command(args.compare)
     report = run_all(rows, cfg, progress=sys.stderr)
     other = None
-    if args.compare:
+    if args.compare is not None:
         other = run_compare(args.compare, args, report)
         report['compare'] = other
-    if args.json is not None:
-        text = json.dumps(report, indent=2)
-        if to_stdout_json:
-            # The report is the output; --compare reads it from here.
-            sys.stdout.write(text + '\n')
-            return
-        with open(args.json, 'w', encoding='utf-8') as f:
-            f.write(text + '\n')
+    text = json.dumps(report, indent=2) + '\n'
+    if args.json == '-':
+        # The report is the output; --compare reads it from here.
+        sys.stdout.write(text)
+        return
+    if json_file is not None:
+        with json_file:
+            json_file.write(text)
     print(format_table(report, other))
 
 
