@@ -46,8 +46,8 @@ MODES = {
     # min_time: seconds one timed run lasts at least; repeat: timed runs;
     # rss_n: interpreters created for the RSS row; cpu_time: seconds of
     # one CPU-bound work unit.
-    'default': dict(min_time=0.5, repeat=9, rss_n=20, cpu_time=1.0,
-                    cpu_repeat=5),
+    'default': dict(min_time=0.4, repeat=7, rss_n=20, cpu_time=1.0,
+                    cpu_repeat=4),
     'quick': dict(min_time=0.15, repeat=5, rss_n=10, cpu_time=0.3,
                   cpu_repeat=3),
     # Only checks that every row runs; its numbers mean nothing.
@@ -481,6 +481,7 @@ ROW_KEYS = [row.key for row in make_rows()]
 
 def run_row(row, cfg):
     """Measure one row; never raise for a failure of the measured Python."""
+    start = time.perf_counter()
     try:
         result = row.func(cfg)
     except Unavailable as exc:
@@ -492,7 +493,8 @@ def run_row(row, cfg):
     result.setdefault('error', None)
     result.update(label=row.label, unit=row.unit, target=row.target,
                   higher_is_better=row.higher_is_better,
-                  spec314=row.spec314, met=row.met(result['value']))
+                  spec314=row.spec314, met=row.met(result['value']),
+                  seconds=round(time.perf_counter() - start, 2))
     return result
 
 
