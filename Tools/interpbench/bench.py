@@ -622,6 +622,14 @@ def format_table(report, other=None):
                    f"{m['machine']}, {m['cpu_count']} CPUs, load {load}; "
                    f"{rep['date']}; {rep['mode']} mode, {rep['seconds']} s")
     out.append(f"Method: {report['method']}; the best value is shown.")
+    for rep in [report] + ([other] if other is not None else []):
+        m = rep['machine']
+        if m['loadavg'] and m['cpu_count'] \
+                and m['loadavg'][0] >= 0.5 * m['cpu_count']:
+            out.append(f"Warning: load average {m['loadavg'][0]:.2f} on "
+                       f"{m['cpu_count']} CPUs when {_name(rep)} started: "
+                       f"other processes share the CPUs, so the numbers "
+                       f"(the CPU-bound speedup most) are noisy.")
     if other is not None:
         out.append('ratio: how many times better the first column is '
                    '(> 1: the first Python is better).')

@@ -275,6 +275,18 @@ class ReportingTests(unittest.TestCase):
         self.assertRegex(table, r'row a +ms +2\.50 +2\.50 +1\.00x')
         self.assertIn('[2] RuntimeError: queue broke', table)
 
+    def test_table_warns_of_load(self):
+        def ok(cfg):
+            return dict(value=2.5, median=2.5, number=1, repeats=[2.5])
+        report = bench.run_all([bench.Row('a', 'row a', 'ms', ok)], self.cfg)
+        report['machine'].update(cpu_count=2, loadavg=[0.3, 0.2, 0.1])
+        self.assertNotIn('Warning', bench.format_table(report))
+        report['machine'].update(loadavg=[1.5, 0.2, 0.1])
+        self.assertIn('Warning: load average 1.50 on 2 CPUs',
+                      bench.format_table(report))
+        report['machine'].update(loadavg=None)
+        self.assertNotIn('Warning', bench.format_table(report))
+
     def test_fmt_value(self):
         self.assertEqual(bench.fmt_value(3.2e6, 'items/s'), '3.20 M')
         self.assertEqual(bench.fmt_value(25_100, 'tasks/s'), '25.1 k')
