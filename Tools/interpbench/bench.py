@@ -686,9 +686,9 @@ def parse_args(argv):
                     'interpreters) against the fork\'s performance targets.')
     parser.add_argument('--quick', dest='mode', action='store_const',
                         const='quick', default='default',
-                        help='a short run (~20 s)')
+                        help='a short run (~15 s)')
     parser.add_argument('--mode', choices=sorted(MODES), default='default',
-                        help='default (~1-2 min), quick (~20 s) or tiny '
+                        help='default (~1 min), quick (~15 s) or tiny '
                              '(for tests: checks that every row runs)')
     parser.add_argument('--rows', default=None, metavar='ROW,...',
                         help='run only these rows; one of: '
