@@ -28,7 +28,7 @@ TESTOPTS = --fast-ci
 SUBMAKE = case '$(MAKEFLAGS)' in *jobserver*) j= ;; *) j=-j$(JOBS) ;; esac; \
 	$(MAKE) --no-print-directory $$j -C $(OBJ)
 
-.PHONY: all build assemble test refleak install clean distclean deps \
+.PHONY: all build assemble test refleak bench install clean distclean deps \
 	refresh-patches discard-edits check-configured help
 
 all: build
@@ -37,6 +37,8 @@ help:
 	@echo "make                  build ./python (after ./configure)"
 	@echo "make test             run the fork's test suites (TESTS=..., TESTOPTS=...)"
 	@echo "make refleak          refleak hunter on the interpreter suites (pydebug build)"
+	@echo "make bench            benchmark against the SPEC performance table"
+	@echo "                      (BENCHOPTS=\"--quick --compare PYTHON ...\")"
 	@echo "make install          install (DESTDIR=... honoured)"
 	@echo "make refresh-patches  save edits made in build/src into patches/ and our files"
 	@echo "                      (NEW=name puts edits no patch owns into a new patch;"
@@ -68,6 +70,13 @@ test: build
 # The refleak hunter over the interpreter suites; needs ./configure --with-pydebug.
 refleak: build
 	$(TOP)/python -m test -R 3:3 $(INTERP_TESTS)
+
+# The performance benchmark (Tools/interpbench); not part of `make test`.
+# BENCHOPTS passes options, e.g. BENCHOPTS="--quick" or
+# BENCHOPTS="--compare /work/shared/tools/ref314".
+BENCHOPTS =
+bench: build
+	$(TOP)/python $(TOP)/Tools/interpbench/bench.py $(BENCHOPTS)
 
 install: build
 	@$(SUBMAKE) install
