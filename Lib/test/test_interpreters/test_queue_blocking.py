@@ -365,6 +365,37 @@ class LowLevelTests(TestBase):
         # Nothing was taken or added.
         self.assertEqual(_queues.get_count(qid), 1)
 
+    def test_arguments(self):
+        # Every way of passing the optional arguments.
+        qid = _queues.create(0)
+        _queues.put(qid, 1, 3)
+        _queues.put(qid, 2, 3, 1)
+        _queues.put(qid, 3, fallback=1)
+        _queues.put(qid, 4, timeout=1.0)
+        _queues.put(qid, 5, 3, block=True)
+        _queues.put(qid=qid, obj=6, unboundop=3, fallback=1, block=False,
+                    timeout=None)
+        self.assertEqual(_queues.get(qid), (1, None))
+        self.assertEqual(_queues.get(qid, timeout=1.0), (2, None))
+        self.assertEqual(_queues.get(qid, block=True), (3, None))
+        self.assertEqual(_queues.get(qid, block=1, timeout=1.0), (4, None))
+        self.assertEqual(_queues.get(qid=qid), (5, None))
+        self.assertEqual(_queues.get(qid, block=False, timeout=None),
+                         (6, None))
+        with self.assertRaisesRegex(TypeError, r"missing required argument"):
+            _queues.put(qid)
+        with self.assertRaisesRegex(TypeError, r"missing required argument"):
+            _queues.get()
+        with self.assertRaises(TypeError):
+            _queues.put(qid, 1, 3.0)
+        with self.assertRaises(TypeError):
+            _queues.get(qid, spam=1)
+        with self.assertRaises(TypeError):
+            _queues.put(qid, 1, qid=qid)
+        with self.assertRaisesRegex(ValueError, 'unsupported unboundop'):
+            _queues.put(qid, 1, 42)
+        self.assertEqual(_queues.get_count(qid), 0)
+
     def test_block_is_keyword_only(self):
         qid = _queues.create(0)
         with self.assertRaises(TypeError):
