@@ -203,10 +203,14 @@ class Queue:
         """
         if not block:
             return self.put_nowait(obj, unbounditems=unbounditems)
-        unboundop = self._unboundop(unbounditems)
+        # -1 is the queue's own default (the same as self._unbound).
+        unboundop = (-1 if unbounditems is None
+                     else self._unboundop(unbounditems))
+        if timeout is not None:
+            timeout = self._timeout(timeout)
         # This waits without polling: it wakes up as soon as there is room.
         _queues.put(self._id, obj, unboundop, _FULL_FALLBACK,
-                    block=True, timeout=self._timeout(timeout))
+                    block=True, timeout=timeout)
 
     def put_nowait(self, obj, *, unbounditems=None):
         """Add the object to the queue; raise QueueFull if it is full."""
@@ -225,9 +229,10 @@ class Queue:
         """
         if not block:
             return self.get_nowait()
+        if timeout is not None:
+            timeout = self._timeout(timeout)
         # This waits without polling: it wakes up as soon as an item comes.
-        obj, unboundop = _queues.get(self._id, block=True,
-                                     timeout=self._timeout(timeout))
+        obj, unboundop = _queues.get(self._id, block=True, timeout=timeout)
         if unboundop is not None:
             return _resolve_unbound(unboundop)
         return obj
