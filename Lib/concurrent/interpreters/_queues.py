@@ -1,7 +1,6 @@
 """Queues that pass objects safely between interpreters."""
 
 import queue
-import time
 import weakref
 import _interpqueues as _queues
 from . import _crossinterp
@@ -48,9 +47,6 @@ class ItemInterpreterDestroyed(QueueError,
 # The low-level "fallback" values.
 _SHARED_ONLY = 0
 _FULL_FALLBACK = 1
-
-# How long a blocking put() or get() sleeps between two tries.
-_POLL_DELAY = 0.010
 
 UNBOUND = _crossinterp.UnboundItem.singleton('queue', __name__)
 
@@ -215,17 +211,14 @@ class Queue:
         """
         if not block:
             return self.put_nowait(obj, unbounditems=unbounditems)
-        unboundop = self._unboundop(unbounditems)
-        end = self._deadline(timeout)
-        while True:
-            try:
-                _queues.put(self._id, obj, unboundop, _FULL_FALLBACK)
-            except QueueFull:
-                if end is not None and time.monotonic() >= end:
-                    raise
-                time.sleep(_POLL_DELAY)
-            else:
-                return
+        # -1 is the queue's own default (the same as self._unbound).
+        unboundop = (-1 if unbounditems is None
+                     else self._unboundop(unbounditems))
+        if timeout is not None:
+            timeout = self._timeout(timeout)
+        # This waits without polling: it wakes up as soon as there is room.
+        _queues.put(self._id, obj, unboundop, _FULL_FALLBACK,
+                    block=True, timeout=timeout)
 
     def put_nowait(self, obj, *, unbounditems=None):
         """Add the object to the queue; raise QueueFull if it is full."""
@@ -244,16 +237,10 @@ class Queue:
         """
         if not block:
             return self.get_nowait()
-        end = self._deadline(timeout)
-        while True:
-            try:
-                obj, unboundop = _queues.get(self._id)
-            except QueueEmpty:
-                if end is not None and time.monotonic() >= end:
-                    raise
-                time.sleep(_POLL_DELAY)
-            else:
-                break
+        if timeout is not None:
+            timeout = self._timeout(timeout)
+        # This waits without polling: it wakes up as soon as an item comes.
+        obj, unboundop = _queues.get(self._id, block=True, timeout=timeout)
         if unboundop is not None:
             return _crossinterp.resolve_unbound(
                 unboundop, ItemInterpreterDestroyed, UNBOUND)
@@ -271,13 +258,13 @@ class Queue:
         return obj
 
     @staticmethod
-    def _deadline(timeout):
+    def _timeout(timeout):
         if timeout is None:
             return None
         timeout = float(timeout)
         if timeout < 0:
             raise ValueError('timeout value must be non-negative')
-        return time.monotonic() + timeout
+        return timeout
 
 
 _queues._register_heap_types(Queue, QueueEmpty, QueueFull)
