@@ -472,8 +472,8 @@ def _flush_own_streams():
 
 
 def _call_in(interpid, func, args, kwargs):
-    res, excinfo = _interpreters.call(interpid, func, args or None,
-                                      kwargs or None, restrict=True)
+    res, excinfo = _interpreters.call(interpid, func, tuple(args or ()),
+                                      dict(kwargs or {}), restrict=True)
     if excinfo is not None:
         raise ExecutionFailed(excinfo)
     return res
