@@ -744,6 +744,28 @@ class AsyncioTests(InterpreterPoolTestBase):
 
         self.assertEqual(asyncio.run(main()), 'from the loop')
 
+    def test_acall_busy_interpreter(self):
+        interp = interpreters.create()
+        self.addCleanup(interp.close)
+        arrived = interpreters.create_queue()
+        release = interpreters.create_queue()
+
+        async def main():
+            first = asyncio.ensure_future(
+                interp.acall(rendezvous, arrived, release,
+                             support.SHORT_TIMEOUT))
+            await arrived.aget(timeout=support.SHORT_TIMEOUT)
+            try:
+                with self.assertRaisesRegex(interpreters.InterpreterError,
+                                            'already running'):
+                    await interp.acall(add, 1, 2)
+            finally:
+                release.put(None)
+            await first
+            return await interp.acall(add, 1, 2)
+
+        self.assertEqual(asyncio.run(main()), 3)
+
     def test_aget(self):
         queue = interpreters.create_queue()
 
