@@ -10,7 +10,12 @@ from concurrent import futures
 from test import support
 from test.support import import_helper, os_helper
 
-from .util import BaseTestCase, setup_module
+from .executor import ExecutorTest
+from .test_as_completed import AsCompletedTests
+from .test_init import FailingInitializerMixin, InitializerMixin
+from .test_shutdown import ExecutorShutdownTest
+from .test_wait import WaitTests
+from .util import BaseTestCase, ExecutorMixin, setup_module
 
 _interpreters = import_helper.import_module('_interpreters')
 from concurrent import interpreters
@@ -196,6 +201,52 @@ class InterpreterPoolTestBase(BaseTestCase):
         executor = futures.InterpreterPoolExecutor(*args, **kwargs)
         self._executors.append(executor)
         return executor
+
+
+# The tests that every executor passes, on the interpreter pool.
+
+class InterpreterPoolMixin(ExecutorMixin):
+    executor_type = futures.InterpreterPoolExecutor
+
+    def create_event(self):
+        self.skipTest("threading.Event objects cannot cross interpreters")
+
+
+class InterpreterPoolExecutorTest(InterpreterPoolMixin, ExecutorTest,
+                                  BaseTestCase):
+    pass
+
+
+class InterpreterPoolShutdownTest(InterpreterPoolMixin, ExecutorShutdownTest,
+                                  BaseTestCase):
+
+    def test_cancel_futures(self):
+        # A worker takes a moment to create its interpreter; if none is
+        # ready when shutdown() comes, every future is cancelled (in
+        # CPython 3.14 too), which the inherited test does not expect.
+        self.executor.submit(add, 1, 1).result()
+        super().test_cancel_futures()
+
+
+class InterpreterPoolInitializerTest(InitializerMixin, InterpreterPoolMixin,
+                                     BaseTestCase):
+    pass
+
+
+class InterpreterPoolFailingInitializerTest(FailingInitializerMixin,
+                                            InterpreterPoolMixin,
+                                            BaseTestCase):
+    pass
+
+
+class InterpreterPoolWaitTest(InterpreterPoolMixin, WaitTests,
+                              BaseTestCase):
+    pass
+
+
+class InterpreterPoolAsCompletedTest(InterpreterPoolMixin, AsCompletedTests,
+                                     BaseTestCase):
+    pass
 
 
 class ExportTests(unittest.TestCase):
