@@ -262,7 +262,10 @@ class Queue:
 
     # Fork extension (not in CPython 3.14): awaitable put and get.
     # They poll with the non-blocking calls rather than block a thread,
-    # so that a cancelled await never takes or adds an item.
+    # so that a cancelled await never takes or adds an item.  The pause
+    # between two tries grows from _AWAIT_MIN_DELAY to _AWAIT_MAX_DELAY.
+    _AWAIT_MIN_DELAY = 0.000_2
+    _AWAIT_MAX_DELAY = 0.010
 
     async def aput(self, obj, timeout=None, *, unbounditems=None):
         """Add the object to the queue, awaiting room if it is full.
@@ -315,11 +318,10 @@ class Queue:
             return _resolve_unbound(unboundop)
         return obj
 
-    @staticmethod
-    def _next_delay(delay, now, end):
-        # Start fast, back off to the blocking calls' polling delay, and
-        # never sleep past the deadline.
-        delay = min(max(delay * 2, _POLL_DELAY / 64), _POLL_DELAY)
+    @classmethod
+    def _next_delay(cls, delay, now, end):
+        # Start fast, back off, and never sleep past the deadline.
+        delay = min(max(delay * 2, cls._AWAIT_MIN_DELAY), cls._AWAIT_MAX_DELAY)
         if end is not None:
             delay = min(delay, end - now)
         return delay

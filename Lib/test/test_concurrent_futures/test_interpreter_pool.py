@@ -5,6 +5,7 @@ import operator
 import os
 import sys
 import threading
+import time
 import unittest
 from concurrent import futures
 from test import support
@@ -221,11 +222,25 @@ class InterpreterPoolShutdownTest(InterpreterPoolMixin, ExecutorShutdownTest,
                                   BaseTestCase):
 
     def test_cancel_futures(self):
-        # A worker takes a moment to create its interpreter; if none is
-        # ready when shutdown() comes, every future is cancelled (in
-        # CPython 3.14 too), which the inherited test does not expect.
-        self.executor.submit(add, 1, 1).result()
-        super().test_cancel_futures()
+        # As the inherited test, but with a worker known to be running:
+        # a worker takes a moment to create its interpreter, and if none
+        # is ready when shutdown() comes, every future is cancelled (in
+        # CPython 3.14 too).
+        arrived = interpreters.create_queue()
+        release = interpreters.create_queue()
+        first = self.executor.submit(rendezvous, arrived, release,
+                                     support.SHORT_TIMEOUT)
+        interp_id = arrived.get(timeout=support.SHORT_TIMEOUT)
+        fs = [self.executor.submit(time.sleep, .1) for _ in range(50)]
+        release.put(None)
+        self.executor.shutdown(cancel_futures=True)
+        self.assertEqual(first.result(), interp_id)
+        cancelled = [fut for fut in fs if fut.cancelled()]
+        self.assertGreater(len(cancelled), 20)
+        for fut in fs:
+            if not fut.cancelled():
+                self.assertTrue(fut.done(), msg=f"{fut._state=}")
+                self.assertIsNone(fut.exception())
 
 
 class InterpreterPoolInitializerTest(InitializerMixin, InterpreterPoolMixin,
