@@ -44,7 +44,8 @@ def _sync_path(old, new):
 
 class BrokenInterpreterPool(_thread.BrokenThreadPool):
     """
-    Raised when a worker thread in an InterpreterPoolExecutor failed initializing.
+    Raised when a worker thread in an InterpreterPoolExecutor failed
+    initializing.
     """
 
 
@@ -84,7 +85,8 @@ class WorkerContext(_thread.WorkerContext):
         import threading
         self.interp = interpreters.create()
         self._path = list(sys.path)
-        self._call(_setup_worker, (self._path, threading.current_thread().name))
+        name = threading.current_thread().name
+        self._call(_setup_worker, (self._path, name))
         if self.initializer is not None:
             self._call(self.initializer, self.initargs)
 

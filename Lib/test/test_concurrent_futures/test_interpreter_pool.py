@@ -1,5 +1,4 @@
 import asyncio
-import contextlib
 import multiprocessing
 import operator
 import os
