@@ -257,6 +257,72 @@ class Queue:
                 unboundop, ItemInterpreterDestroyed, UNBOUND)
         return obj
 
+    # Fork extension (not in CPython 3.14): awaitable put and get.
+    # They poll with the non-blocking calls rather than block a thread,
+    # so that a cancelled await never takes or adds an item.  The pause
+    # between two tries grows from _AWAIT_MIN_DELAY to _AWAIT_MAX_DELAY.
+    _AWAIT_MIN_DELAY = 0.000_2
+    _AWAIT_MAX_DELAY = 0.010
+
+    async def aput(self, obj, timeout=None, *, unbounditems=None):
+        """Add the object to the queue, awaiting room if it is full.
+
+        This is put() for asyncio: the event loop keeps running while
+        the queue is full.  After "timeout" seconds (None: no limit)
+        QueueFull is raised.  The other arguments are those of put().
+        A cancelled aput() has not added the object.  This is an
+        extension of the fork; CPython 3.14 does not have it.
+        """
+        import asyncio
+        unboundop = self._unboundop(unbounditems)
+        end = self._deadline(timeout)
+        delay = 0
+        while True:
+            try:
+                _queues.put(self._id, obj, unboundop, _FULL_FALLBACK)
+            except QueueFull:
+                now = time.monotonic()
+                if end is not None and now >= end:
+                    raise
+                delay = self._next_delay(delay, now, end)
+                await asyncio.sleep(delay)
+            else:
+                return
+
+    async def aget(self, timeout=None):
+        """Remove and return the next object, awaiting one if needed.
+
+        This is get() for asyncio: the event loop keeps running while
+        the queue is empty.  After "timeout" seconds (None: no limit)
+        QueueEmpty is raised.  A cancelled aget() has taken nothing.
+        This is an extension of the fork; CPython 3.14 does not have it.
+        """
+        import asyncio
+        end = self._deadline(timeout)
+        delay = 0
+        while True:
+            try:
+                obj, unboundop = _queues.get(self._id)
+            except QueueEmpty:
+                now = time.monotonic()
+                if end is not None and now >= end:
+                    raise
+                delay = self._next_delay(delay, now, end)
+                await asyncio.sleep(delay)
+            else:
+                break
+        if unboundop is not None:
+            return _resolve_unbound(unboundop)
+        return obj
+
+    @classmethod
+    def _next_delay(cls, delay, now, end):
+        # Start fast, back off, and never sleep past the deadline.
+        delay = min(max(delay * 2, cls._AWAIT_MIN_DELAY), cls._AWAIT_MAX_DELAY)
+        if end is not None:
+            delay = min(delay, end - now)
+        return delay
+
     @staticmethod
     def _timeout(timeout):
         if timeout is None:
