@@ -114,7 +114,7 @@ class WorkerContext(_thread.WorkerContext):
 
     def _call(self, fn, args, kwargs=None):
         res, excinfo = _interpreters.call(self.interp.id, fn,
-                                          args or None, kwargs or None,
+                                          tuple(args), dict(kwargs or {}),
                                           preserve_exc=True, restrict=True)
         if excinfo is None:
             return res
