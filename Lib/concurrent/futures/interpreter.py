@@ -1,5 +1,6 @@
 """Implements InterpreterPoolExecutor."""
 
+import operator
 import sys
 import _interpreters
 from concurrent import interpreters
@@ -110,6 +111,10 @@ class WorkerContext(_thread.WorkerContext):
             path = list(sys.path)
             self._call(_sync_path, (self._path, path))
             self._path = path
+        if not callable(fn):
+            # call() refuses a non-callable in the caller; a task fails
+            # in the worker instead, with ExecutionFailed as its cause.
+            fn, args = operator.call, (fn, *args)
         return self._call(fn, args, kwargs)
 
     def _call(self, fn, args, kwargs=None):

@@ -1,6 +1,7 @@
 """Queues that pass objects safely between interpreters."""
 
 import queue
+import time
 import weakref
 import _interpqueues as _queues
 from . import _crossinterp
@@ -312,8 +313,14 @@ class Queue:
             else:
                 break
         if unboundop is not None:
-            return _resolve_unbound(unboundop)
+            return _crossinterp.resolve_unbound(
+                unboundop, ItemInterpreterDestroyed, UNBOUND)
         return obj
+
+    @classmethod
+    def _deadline(cls, timeout):
+        timeout = cls._timeout(timeout)
+        return None if timeout is None else time.monotonic() + timeout
 
     @classmethod
     def _next_delay(cls, delay, now, end):
