@@ -1,4 +1,5 @@
 import asyncio
+import math
 import multiprocessing
 import operator
 import os
@@ -167,17 +168,6 @@ def outcome(future):
     if exc is None:
         return ('result', future.result())
     return ('error', type(exc), exc.args)
-
-
-def can_call_closures():
-    interp = interpreters.create()
-    try:
-        value = 42
-        return interp.call(lambda: value) == 42
-    except Exception:
-        return False
-    finally:
-        interp.close()
 
 
 def setUpModule():
@@ -692,19 +682,20 @@ class PureTaskTests(BaseTestCase):
 
 
 class ClosureTaskTests(InterpreterPoolTestBase):
-    # These need functions with state to cross interpreters (SPEC B2).
+    # Functions with state cross interpreters by value (a fork
+    # extension): the interpreter pool gives what a thread pool gives.
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        if not can_call_closures():
-            raise unittest.SkipTest(
-                'functions with state do not cross interpreters yet')
+    def same_as_thread_pool(self, fn, *iterables):
+        with futures.ThreadPoolExecutor(2) as threads:
+            expected = list(threads.map(fn, *iterables))
+        executor = self.executor(2)
+        self.assertEqual(list(executor.map(fn, *iterables)), expected)
+        return expected
 
     def test_lambda(self):
         executor = self.executor(2)
         self.assertEqual(executor.submit(lambda x: x + 1, 1).result(), 2)
-        self.assertEqual(list(executor.map(lambda x: x * x, range(4))),
+        self.assertEqual(self.same_as_thread_pool(lambda x: x * x, range(4)),
                          [0, 1, 4, 9])
 
     def test_closure(self):
@@ -713,15 +704,66 @@ class ClosureTaskTests(InterpreterPoolTestBase):
         def scale(x):
             return factor * x
 
-        executor = self.executor(2)
-        self.assertEqual(list(executor.map(scale, range(3))), [0, 3, 6])
+        self.assertEqual(self.same_as_thread_pool(scale, range(3)),
+                         [0, 3, 6])
+
+    def test_nested_function_using_modules(self):
+        def dist(x, y):
+            return round(math.hypot(x, y), 6), operator.neg(x)
+
+        self.same_as_thread_pool(dist, range(5), range(5, 10))
+
+    def test_closure_over_containers(self):
+        table = {'a': [1, 2], 'b': (3, 4)}
+
+        def lookup(key):
+            return sum(table[key]), sorted(table)
+
+        self.same_as_thread_pool(lookup, ['a', 'b'])
 
     def test_defaults(self):
-        def greet(who, greeting='hello'):
-            return f'{greeting} {who}'
+        def greet(who, greeting='hello', *, end='!'):
+            return f'{greeting} {who}{end}'
 
         executor = self.executor(1)
-        self.assertEqual(executor.submit(greet, 'you').result(), 'hello you')
+        self.assertEqual(executor.submit(greet, 'you').result(),
+                         'hello you!')
+        self.same_as_thread_pool(greet, ['a', 'b'], ['hi', 'yo'])
+
+    def test_closure_over_lock_fails(self):
+        lock = threading.Lock()
+
+        def use_lock():
+            with lock:
+                return 1
+
+        executor = self.executor(1)
+        with self.assertRaises(NotShareableError) as cm:
+            executor.submit(use_lock).result()
+        self.assertIn("closure cell 'lock'", str(cm.exception))
+
+    def test_unguarded_script(self):
+        # A script without an "if __name__" guard: its top level runs
+        # once, in the main interpreter only.
+        script = (
+            'from concurrent.futures import (InterpreterPoolExecutor,\n'
+            '                                ThreadPoolExecutor)\n'
+            'print("top level")\n'
+            'offset = 10\n'
+            'def add(x):\n'
+            '    return x + offset\n'
+            'with ThreadPoolExecutor(2) as ex:\n'
+            '    expected = list(ex.map(lambda x: add(x) * 2, range(5)))\n'
+            'with InterpreterPoolExecutor(2) as ex:\n'
+            '    got = list(ex.map(lambda x: add(x) * 2, range(5)))\n'
+            'print(got == expected, got)\n'
+        )
+        from test.support import script_helper
+        with os_helper.temp_dir() as tmp:
+            path = script_helper.make_script(tmp, 'ipe_unguarded', script)
+            rc, out, err = script_helper.assert_python_ok(path)
+        self.assertEqual(out.decode().splitlines(),
+                         ['top level', 'True [20, 22, 24, 26, 28]'])
 
     def test_closure_initializer(self):
         marker = '_test_ipe_closure'
