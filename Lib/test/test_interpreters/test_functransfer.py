@@ -637,8 +637,8 @@ class FailureTests(TestBase):
     def test_generator_function_result(self):
         def gen():
             yield 1
-        with self.assertRaisesRegex(NotShareableError, RESULT_NOT_SHAREABLE
-                                    ) as cm:
+        with self.assertRaisesRegex(NotShareableError,
+                                    RESULT_NOT_SHAREABLE) as cm:
             self.interp.call(gen)
         self.assertIn('generator', str(cm.exception.__cause__))
 
@@ -647,8 +647,8 @@ class FailureTests(TestBase):
             import threading
             lock = threading.Lock()
             return lambda: lock
-        with self.assertRaisesRegex(NotShareableError, RESULT_NOT_SHAREABLE
-                                    ) as cm:
+        with self.assertRaisesRegex(NotShareableError,
+                                    RESULT_NOT_SHAREABLE) as cm:
             self.interp.call(make)
         # As in 3.14, the cause names the object that could not cross.
         self.assertIn("<lambda>", str(cm.exception.__cause__))
