@@ -650,8 +650,10 @@ class FailureTests(TestBase):
         with self.assertRaisesRegex(NotShareableError,
                                     RESULT_NOT_SHAREABLE) as cm:
             self.interp.call(make)
-        # As in 3.14, the cause names the object that could not cross.
+        # As in 3.14, the cause names the object that could not cross;
+        # for a function it also names the part that could not.
         self.assertIn("<lambda>", str(cm.exception.__cause__))
+        self.assertIn("closure cell 'lock'", str(cm.exception.__cause__))
 
     def test_generator_and_coroutine_objects(self):
         async def coro():
