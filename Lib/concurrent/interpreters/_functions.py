@@ -31,6 +31,7 @@ import opcode
 import pickle
 import sys
 import types
+import weakref
 
 from _interpreters import NotShareableError
 
@@ -84,23 +85,30 @@ def global_names(code):
     return list(_code_info(code)[1])
 
 
-# id(code) -> (code, info).  Keyed by identity: equal code objects may
-# differ in co_filename.  It keeps the code alive, hence the bound.
+# id(code) -> (weakref to code, info).  Keyed by identity: equal code
+# objects may differ in co_filename.  An entry goes when its code object
+# dies, so the cache keeps no code alive; the bound limits its size.
 _code_cache = {}
 _CODE_CACHE_SIZE = 256
 
 
 def _code_info(code):
     """Return (marshalled code, sorted global names) for code."""
-    entry = _code_cache.get(id(code))
-    if entry is not None and entry[0] is code:
+    key = id(code)
+    entry = _code_cache.get(key)
+    if entry is not None and entry[0]() is code:
         return entry[1]
     names = set()
     _add_global_names(code, names)
     info = (marshal.dumps(code), tuple(sorted(names)))
     if len(_code_cache) >= _CODE_CACHE_SIZE:
         _code_cache.clear()
-    _code_cache[id(code)] = (code, info)
+
+    def forget(ref, key=key):
+        entry = _code_cache.get(key)
+        if entry is not None and entry[0] is ref:
+            del _code_cache[key]
+    _code_cache[key] = (weakref.ref(code, forget), info)
     return info
 
 

@@ -471,6 +471,27 @@ class PrepareMainTests(TestBase):
             t.join()
 
 
+class CodeCacheTests(unittest.TestCase):
+
+    def test_cache_keeps_no_code_alive(self):
+        # The analysis of a function's code is cached while the code
+        # lives; the cache must not keep it alive, or every transfer of
+        # a new function would grow it (the refleak hunter sees that).
+        ns = source_module('''
+            LIMIT = 3
+            def head(names):
+                return names[:LIMIT]
+        ''')
+        code = ns['head'].__code__
+        first = _functions._code_info(code)
+        self.assertIs(_functions._code_info(code), first)
+        self.assertIn(id(code), _functions._code_cache)
+        key = id(code)
+        del ns, code
+        support.gc_collect()
+        self.assertNotIn(key, _functions._code_cache)
+
+
 class IsShareableTests(unittest.TestCase):
 
     def test_functions_not_shareable(self):
