@@ -16,6 +16,7 @@ Usage:
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -211,16 +212,37 @@ while True:
 """
 
 
-def bench_pingpong(cfg):
-    _need_interpreters()
+@contextlib.contextmanager
+def _loop_in_interpreter(code, what, stop_queue, stop_item, **shared):
+    """Run code, a loop over the queues in "shared", in a new interpreter.
+
+    The loop runs from a thread of this interpreter (see _ExecThread),
+    which is yielded.  On exit stop_item goes on stop_queue to end the
+    loop, the thread is joined and the interpreter closed; an error in
+    the loop ("what" names it) is raised then.
+    """
     interp = interpreters.create()
-    qin = interpreters.create_queue()
-    qout = interpreters.create_queue()
     thread = None
     try:
-        interp.prepare_main(qin=qin, qout=qout)
-        thread = _ExecThread(interp, _ECHO_LOOP)
+        interp.prepare_main(**shared)
+        thread = _ExecThread(interp, code)
         thread.start()
+        yield thread
+    finally:
+        if thread is not None:
+            stop_queue.put(stop_item)
+            thread.join(TIMEOUT)
+            if thread.error is not None:
+                raise RuntimeError(f'{what} failed: {thread.error!r}')
+        interp.close()
+
+
+def bench_pingpong(cfg):
+    _need_interpreters()
+    qin = interpreters.create_queue()
+    qout = interpreters.create_queue()
+    with _loop_in_interpreter(_ECHO_LOOP, 'echo loop', qin, None,
+                              qin=qin, qout=qout) as thread:
         put = qin.put
         get = qout.get
 
@@ -235,15 +257,7 @@ def bench_pingpong(cfg):
                         f'no echo within {TIMEOUT:g} s: '
                         f'{thread.error!r}') from None
             return time.perf_counter() - t0
-        result = _per_op(*_measure(timer, cfg, max_number=1_000_000), 1e6)
-        return result
-    finally:
-        if thread is not None:
-            qin.put(None)
-            thread.join(TIMEOUT)
-            if thread.error is not None:
-                raise RuntimeError(f'echo loop failed: {thread.error!r}')
-        interp.close()
+        return _per_op(*_measure(timer, cfg, max_number=1_000_000), 1e6)
 
 
 # The consumer of the streaming row: takes items until None, then reports
@@ -261,14 +275,10 @@ while True:
 
 def bench_stream(cfg):
     _need_interpreters()
-    interp = interpreters.create()
     items = interpreters.create_queue()
     done = interpreters.create_queue()
-    thread = None
-    try:
-        interp.prepare_main(items=items, done=done)
-        thread = _ExecThread(interp, _CONSUMER_LOOP)
-        thread.start()
+    with _loop_in_interpreter(_CONSUMER_LOOP, 'consumer', items, False,
+                              items=items, done=done) as thread:
         put = items.put
 
         def timer(number):
@@ -284,13 +294,6 @@ def bench_stream(cfg):
                     f'{thread.error!r}') from None
             return time.perf_counter() - t0
         return _per_second(*_measure(timer, cfg, max_number=20_000_000))
-    finally:
-        if thread is not None:
-            items.put(False)
-            thread.join(TIMEOUT)
-            if thread.error is not None:
-                raise RuntimeError(f'consumer failed: {thread.error!r}')
-        interp.close()
 
 
 def bench_create(cfg):

@@ -274,21 +274,10 @@ class Queue:
         A cancelled aput() has not added the object.  This is an
         extension of the fork; CPython 3.14 does not have it.
         """
-        import asyncio
         unboundop = self._unboundop(unbounditems)
-        end = self._deadline(timeout)
-        delay = 0
-        while True:
-            try:
-                _queues.put(self._id, obj, unboundop, _FULL_FALLBACK)
-            except QueueFull:
-                now = time.monotonic()
-                if end is not None and now >= end:
-                    raise
-                delay = self._next_delay(delay, now, end)
-                await asyncio.sleep(delay)
-            else:
-                return
+        await self._retry(
+            lambda: _queues.put(self._id, obj, unboundop, _FULL_FALLBACK),
+            QueueFull, timeout)
 
     async def aget(self, timeout=None):
         """Remove and return the next object, awaiting one if needed.
@@ -298,24 +287,23 @@ class Queue:
         QueueEmpty is raised.  A cancelled aget() has taken nothing.
         This is an extension of the fork; CPython 3.14 does not have it.
         """
+        return await self._retry(self.get_nowait, QueueEmpty, timeout)
+
+    async def _retry(self, attempt, exctype, timeout):
+        # Call attempt() until it does not raise exctype (QueueFull or
+        # QueueEmpty), pausing in between, or until the timeout ends.
         import asyncio
         end = self._deadline(timeout)
         delay = 0
         while True:
             try:
-                obj, unboundop = _queues.get(self._id)
-            except QueueEmpty:
+                return attempt()
+            except exctype:
                 now = time.monotonic()
                 if end is not None and now >= end:
                     raise
                 delay = self._next_delay(delay, now, end)
                 await asyncio.sleep(delay)
-            else:
-                break
-        if unboundop is not None:
-            return _crossinterp.resolve_unbound(
-                unboundop, ItemInterpreterDestroyed, UNBOUND)
-        return obj
 
     @classmethod
     def _deadline(cls, timeout):
