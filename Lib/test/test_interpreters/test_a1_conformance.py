@@ -364,6 +364,40 @@ class InterpreterTests(unittest.TestCase):
             interp.call_in_thread(_raise_value_error).join()
             self.assertIs(cm.exc_type, interpreters.ExecutionFailed)
 
+    # Builtins that work on the caller's frame, called with no Python frame
+    # in between, see the target's __main__ as their globals and locals.
+
+    def test_call_eval_uses_target_main(self):
+        interp = self.create()
+        interp.prepare_main(x=5)
+        self.assertEqual(interp.call(eval, 'x + 1'), 6)
+        self.assertEqual(interp.call(eval, '__name__'), '__main__')
+
+    def test_call_exec_binds_in_target_main(self):
+        interp = self.create()
+        self.assertIsNone(interp.call(exec, 'y = 21 * 2'))
+        self.assertEqual(interp.call(eval, 'y'), 42)
+        interp.exec('assert y == 42, y')
+
+    def test_call_dir_lists_target_main(self):
+        interp = self.create()
+        interp.prepare_main(spam=1)
+        names = interp.call(dir)
+        self.assertIn('spam', names)
+        self.assertIn('__name__', names)
+
+    def test_call_lowlevel_null_without_error(self):
+        # A C function that returns NULL without an exception gives a
+        # SystemError in the target, not a crash in the caller.
+        _testcapi = import_helper.import_module('_testcapi')
+        iid = _interpreters.create('legacy')
+        self.addCleanup(_interpreters.destroy, iid)
+        result, excinfo = _interpreters.call(
+            iid, _testcapi.return_null_without_error)
+        self.assertIsNone(result)
+        self.assertEqual(excinfo.type.__name__, 'SystemError')
+        self.assertIn('returned NULL without setting an exception',
+                      excinfo.msg)
 
 class ErrorMessageTests(unittest.TestCase):
     """Bad input raises what CPython 3.14 raises, with its message."""

@@ -135,6 +135,18 @@ class RunCallableTests(_Base):
                 with self.assertRaisesRegex(TypeError, type(obj).__name__):
                     interp.run(obj)
 
+    def test_frameless_builtins_see_target_main(self):
+        # globals(), locals() and vars() called directly, with no Python
+        # frame, give the target's __main__ namespace; under the fork it
+        # crosses back because its __builtins__ module crosses by name.
+        interp = self.create()
+        interp.prepare_main(spam=1)
+        for func in (globals, locals, vars):
+            with self.subTest(func=func.__name__):
+                ns = interp.run(func)
+                self.assertEqual(ns['spam'], 1)
+                self.assertEqual(ns['__name__'], '__main__')
+
 
 class RunScriptTests(_Base):
 
