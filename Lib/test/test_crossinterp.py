@@ -146,6 +146,58 @@ class FallbackModeTests(unittest.TestCase):
         with self.assertRaises(TypeError):
             get_data(threading.Lock(), 'fallback')
 
+    # Builtin functions of modules cross by name, as pickle sends them,
+    # without pickle (fork patch crossinterp-module-functions).
+
+    def test_module_builtin_function_by_name(self):
+        import math
+        import os
+        for func in (abs, len, math.sqrt, os.getpid):
+            with self.subTest(func=func):
+                self.assertIs(roundtrip(func, 'fallback'), func)
+
+    def test_module_builtin_function_in_another_interpreter(self):
+        import math
+        interp = _interpreters.create()
+        self.addCleanup(_interpreters.destroy, interp)
+        for func, args, expected in ((abs, (-3,), 3), (math.sqrt, (4,), 2.0),
+                                     (divmod, (7, 2), (3, 1))):
+            with self.subTest(func=func):
+                self.assertEqual(_interpreters.call(interp, func, args, {}),
+                                 (expected, None))
+
+    def test_module_builtin_function_replaced_in_module(self):
+        # As with pickle, the module must hold this very function.
+        import math
+        sqrt = math.sqrt
+        try:
+            math.sqrt = lambda x: x
+            with self.assertRaises(NotShareableError) as cm:
+                get_data(sqrt, 'fallback')
+        finally:
+            math.sqrt = sqrt
+        self.assertIn('not the same object', str(cm.exception.__cause__))
+
+    def test_module_builtin_function_not_importable_in_target(self):
+        # The target cannot import the module: the function does not
+        # cross, with the error a pickled function gives.
+        _testcapi = import_helper.import_module('_testcapi')
+        interp = _interpreters.create()
+        self.addCleanup(_interpreters.destroy, interp)
+        with self.assertRaises(NotShareableError) as cm:
+            _interpreters.call(interp, _testcapi.get_feature_macros, (), {})
+        self.assertEqual(str(cm.exception), 'func not shareable')
+        self.assertIn('object could not be unpickled',
+                      str(cm.exception.__cause__))
+
+    def test_call_with_empty_kwargs(self):
+        # An empty kwargs dict is not sent at all; the call gets none.
+        interp = _interpreters.create()
+        self.addCleanup(_interpreters.destroy, interp)
+        self.assertEqual(_interpreters.call(interp, dict, (), {}), ({}, None))
+        self.assertEqual(_interpreters.call(interp, dict, (), {'a': 1}),
+                         ({'a': 1}, None))
+
 
 class SingleTransportTests(unittest.TestCase):
 

@@ -1,7 +1,9 @@
 """Implements InterpreterPoolExecutor."""
 
 import operator
+import queue
 import sys
+import time
 import _interpreters
 from concurrent import interpreters
 from concurrent.futures import thread as _thread
@@ -41,6 +43,111 @@ def _sync_path(old, new):
     kept = [p for p in sys.path if p not in old and p not in new]
     sys.path[:] = list(new) + kept
     importlib.invalidate_caches()
+
+
+# map() without a chunksize sends about this many batches to each worker,
+# and never more than _MAX_AUTO_BATCH calls in one.
+_BATCHES_PER_WORKER = 16
+_MAX_AUTO_BATCH = 32
+# map()'s reader, waiting for the next outcome of a batch, looks again
+# after _FIRST_PAUSE seconds, then after pauses twice as long, up to
+# _LONGEST_PAUSE; a worker wakes it at once only after a call that took
+# _SLOW_CALL seconds or more.  Quick calls thus cost no wake-up each, and
+# no outcome waits for the call after it to end.
+_FIRST_PAUSE = 50e-6
+_LONGEST_PAUSE = 2e-3
+_SLOW_CALL = 50e-6
+
+
+class _Batch:
+    """Several calls of one map(), run by a worker as a single work item.
+
+    Each call crosses into the worker's interpreter on its own, exactly as
+    a submitted task does, and its outcome is there for map()'s reader as
+    soon as it is made; the batch only saves a future and a trip through
+    the work queue per call.
+    """
+
+    __slots__ = ('fn', 'argslist', 'abandoned', 'future', '_outcomes',
+                 '_next', '_finished', '_waiting', '_wakeup')
+
+    def __init__(self, fn, argslist):
+        self.fn = fn
+        self.argslist = argslist
+        # Set when map()'s caller stops iterating: no further call starts.
+        self.abandoned = False
+        self.future = None
+        # (True, result) or (False, exception) per call made, in order;
+        # the reader takes them out one by one from _next on.
+        self._outcomes = []
+        self._next = 0
+        self._finished = False
+        self._waiting = False
+        self._wakeup = queue.SimpleQueue()
+
+    def submit(self, executor):
+        self.future = executor.submit(self)
+        self.future.add_done_callback(self._done)
+
+    def run(self, ctx):
+        """Make the calls in the worker's context (in the worker thread)."""
+        clock = time.perf_counter
+        for args in self.argslist:
+            if self.abandoned:
+                break
+            start = clock()
+            try:
+                outcome = (True, ctx.run((self.fn, args, {})))
+            except BaseException as exc:
+                outcome = (False, exc)
+            self._outcomes.append(outcome)
+            outcome = None
+            if self._waiting and clock() - start >= _SLOW_CALL:
+                self._waiting = False
+                self._wakeup.put(None)
+
+    def _done(self, future):
+        # The batch has run, or never will (cancelled, broken pool).
+        self._finished = True
+        self._wakeup.put(None)
+
+    def next_result(self, timeout=None):
+        """Return the result of the next call, or raise its exception."""
+        if timeout is not None:
+            deadline = time.monotonic() + timeout
+        pause = _FIRST_PAUSE
+        while self._next >= len(self._outcomes):
+            if self._finished:
+                if self._next < len(self._outcomes):
+                    break
+                # Raises why the call was not made (CancelledError,
+                # BrokenInterpreterPool...).
+                self.future.result()
+                raise RuntimeError('map() batch ended before all its calls')
+            self._waiting = True
+            if self._next < len(self._outcomes):
+                break
+            if timeout is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self._waiting = False
+                    raise TimeoutError
+                pause = min(pause, left)
+            try:
+                self._wakeup.get(timeout=pause)
+            except queue.Empty:
+                pass
+            pause = min(pause * 2, _LONGEST_PAUSE)
+        self._waiting = False
+        ok, value = self._outcomes[self._next]
+        self._outcomes[self._next] = None
+        self._next += 1
+        if ok:
+            return value
+        try:
+            raise value
+        finally:
+            value = None
 
 
 class BrokenInterpreterPool(_thread.BrokenThreadPool):
@@ -107,6 +214,8 @@ class WorkerContext(_thread.WorkerContext):
     def run(self, task):
         """Call the task in the worker's interpreter; return the result."""
         fn, args, kwargs = task
+        if type(fn) is _Batch:
+            return fn.run(self)
         if sys.path != self._path:
             path = list(sys.path)
             self._call(_sync_path, (self._path, path))
@@ -169,3 +278,56 @@ class InterpreterPoolExecutor(_thread.ThreadPoolExecutor):
                               f'InterpreterPoolExecutor-{self._counter()}')
         super().__init__(max_workers, thread_name_prefix,
                          initializer, initargs)
+
+    def map(self, fn, *iterables, timeout=None, chunksize=1):
+        """Return an iterator equivalent to map(fn, *iterables).
+
+        As Executor.map(): every call is made, in some worker's interpreter,
+        and the iterator yields the results in order, raising the
+        exception of a call that failed when it reaches it, or TimeoutError
+        once timeout seconds have passed since map() was called.
+
+        Fork extension: the calls go to the workers in batches of
+        chunksize; by default the batch size follows the number of calls
+        and workers.  A batch saves a future and a work queue trip per
+        call, which many small calls spend most of their time on.  Once
+        the caller stops iterating, the calls not yet started are dropped.
+        """
+        if timeout is not None:
+            end_time = timeout + time.monotonic()
+        if chunksize < 1:
+            raise ValueError("chunksize must be >= 1.")
+        # Refuse what submit() refuses (a script, for one) before any call.
+        self._resolve_work_item_task(fn, (), {})
+        argslist = list(zip(*iterables))
+        if chunksize == 1:
+            chunksize = len(argslist) // (self._max_workers
+                                          * _BATCHES_PER_WORKER)
+            chunksize = max(1, min(chunksize, _MAX_AUTO_BATCH))
+        batches = [_Batch(fn, argslist[i:i + chunksize])
+                   for i in range(0, len(argslist), chunksize)]
+        del argslist
+        for batch in batches:
+            batch.submit(self)
+
+        # Yield must be hidden in a closure so that the calls are submitted
+        # before the first value is asked for.
+        def result_iterator():
+            try:
+                # reverse to keep the order of the calls
+                batches.reverse()
+                while batches:
+                    batch = batches[-1]
+                    for _ in range(len(batch.argslist)):
+                        if timeout is None:
+                            yield batch.next_result()
+                        else:
+                            yield batch.next_result(
+                                max(0.0, end_time - time.monotonic()))
+                    batches.pop()
+            finally:
+                # The current batch too, if it raised or timed out.
+                for batch in batches:
+                    batch.abandoned = True
+                    batch.future.cancel()
+        return result_iterator()

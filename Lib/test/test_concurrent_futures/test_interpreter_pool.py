@@ -90,6 +90,26 @@ def sleep_and_return(delay, value):
     return value
 
 
+def record_call(queue, value, delay=0.0):
+    import time
+    queue.put(value)
+    if delay:
+        time.sleep(delay)
+    if value == 'fail':
+        raise KeyError(value)
+    return value
+
+
+def drain(queue):
+    from concurrent.interpreters import QueueEmpty
+    items = []
+    while True:
+        try:
+            items.append(queue.get_nowait())
+        except QueueEmpty:
+            return items
+
+
 class CustomError(Exception):
     pass
 
@@ -371,6 +391,79 @@ class InterpreterPoolExecutorTests(InterpreterPoolTestBase):
                          [a + b for a, b in zip(range(10), range(10, 20))])
         self.assertEqual(list(executor.map(pow, [2, 3], [5, 2], timeout=60)),
                          [32, 9])
+
+    # map() sends the calls in batches (fork extension); each call still
+    # behaves as a task of its own.
+
+    def test_map_many_calls_in_order(self):
+        executor = self.executor(2)
+        values = list(range(-1000, 1000))
+        self.assertEqual(list(executor.map(abs, values)),
+                         [abs(v) for v in values])
+        for chunksize in (1, 3, 7, 5000):
+            with self.subTest(chunksize=chunksize):
+                self.assertEqual(
+                    list(executor.map(add, values, values,
+                                      chunksize=chunksize)),
+                    [2 * v for v in values])
+
+    def test_map_failure_in_batch(self):
+        # The call that fails raises where the iterator reaches it and the
+        # calls before it give their results.  As with one future per
+        # call, the calls after it that have not started when the error
+        # leaves the iterator are dropped.
+        executor = self.executor(1)
+        calls = interpreters.create_queue()
+        values = ['a', 'b', 'fail', 'c', 'd']
+        results = executor.map(record_call, [calls] * 5, values,
+                               chunksize=5)
+        self.assertEqual(next(results), 'a')
+        self.assertEqual(next(results), 'b')
+        with self.assertRaises(KeyError) as cm:
+            next(results)
+        self.assertIsInstance(cm.exception.__cause__, ExecutionFailed)
+        # The one worker drains the queue once the batch is done (items
+        # are unbound once the interpreter that put them is closed).
+        made = executor.submit(drain, calls).result()
+        self.assertEqual(made, values[:len(made)])
+        self.assertGreaterEqual(len(made), 3)
+
+    def test_map_abandoned_batch_stops(self):
+        # Once the caller stops iterating, a running batch starts no new
+        # call and the batches not started are cancelled.
+        executor = self.executor(1)
+        calls = interpreters.create_queue()
+        count = 40
+        results = executor.map(record_call, [calls] * count, range(count),
+                               [0.05] * count, chunksize=20)
+        self.assertEqual(next(results), 0)
+        results.close()
+        made = executor.submit(drain, calls).result()
+        self.assertEqual(made, list(range(len(made))))
+        self.assertLess(len(made), 20)
+
+    def test_map_timeout(self):
+        executor = self.executor(1)
+        results = executor.map(sleep_and_return, [0.5] * 3, range(3),
+                               timeout=0.1, chunksize=3)
+        with self.assertRaises(TimeoutError):
+            list(results)
+
+    def test_map_bad_chunksize(self):
+        executor = self.executor(1)
+        for chunksize in (0, -1):
+            with self.subTest(chunksize=chunksize):
+                with self.assertRaisesRegex(ValueError, 'chunksize'):
+                    executor.map(abs, [1], chunksize=chunksize)
+
+    def test_map_script_refused_before_any_call(self):
+        executor = self.executor(1)
+        with self.assertRaisesRegex(TypeError, 'scripts not supported'):
+            executor.map('print(1)', [1, 2])
+
+    def test_map_nothing(self):
+        executor = self.executor(2)
+        self.assertEqual(list(executor.map(abs, [])), [])
 
     def test_one_interpreter_per_worker(self):
         executor = self.executor(1)
