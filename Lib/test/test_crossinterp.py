@@ -280,6 +280,47 @@ class ScriptTests(unittest.TestCase):
             get_data('1 +', 'script')
         self.assertEqual(cm.exception.filename, '<script>')
 
+    # A str script is compiled once and kept (fork patch
+    # crossinterp-script-cache); running it behaves as before.
+
+    def test_same_source_runs_every_time(self):
+        interp = _interpreters.create()
+        self.addCleanup(_interpreters.destroy, interp)
+        _interpreters.exec(interp, 'count = 0')
+        for _ in range(5):
+            self.assertIsNone(_interpreters.exec(interp, 'count += 1'))
+        self.assertEqual(_interpreters.call(interp, eval, ('count',), {}),
+                         (5, None))
+
+    def test_same_source_gives_equal_code(self):
+        first = self.check_code('y = [1, 2]')
+        second = self.check_code('y = [1, 2]')
+        self.assertEqual(first.co_code, second.co_code)
+        self.assertEqual(first.co_consts, second.co_consts)
+
+    def test_syntax_error_every_time(self):
+        for _ in range(3):
+            with self.assertRaises(SyntaxError):
+                get_data('1 +', 'script')
+
+    def test_many_sources(self):
+        # More sources than the cache keeps: each still runs as written.
+        interp = _interpreters.create()
+        self.addCleanup(_interpreters.destroy, interp)
+        for i in range(200):
+            _interpreters.exec(interp, f'value = {i}')
+            self.assertEqual(
+                _interpreters.call(interp, eval, ('value',), {}), (i, None))
+
+    def test_long_source(self):
+        source = 'total = 0\n' + 'total += 1\n' * 2000
+        interp = _interpreters.create()
+        self.addCleanup(_interpreters.destroy, interp)
+        for _ in range(2):
+            _interpreters.exec(interp, source)
+        self.assertEqual(_interpreters.call(interp, eval, ('total',), {}),
+                         (2000, None))
+
     def test_null_byte(self):
         # As compile(): 3.14 raises SyntaxError here too.
         with self.assertRaises(SyntaxError):
