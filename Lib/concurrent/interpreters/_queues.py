@@ -217,6 +217,13 @@ class Queue:
                      else self._unboundop(unbounditems))
         if timeout is not None:
             timeout = self._timeout(timeout)
+        # Try without waiting first: that call takes no keyword arguments,
+        # and a queue mostly has room.
+        try:
+            _queues.put(self._id, obj, unboundop, _FULL_FALLBACK)
+            return
+        except QueueFull:
+            pass
         # This waits without polling: it wakes up as soon as there is room.
         _queues.put(self._id, obj, unboundop, _FULL_FALLBACK,
                     block=True, timeout=timeout)
