@@ -100,6 +100,13 @@ def record_call(queue, value, delay=0.0):
     return value
 
 
+def gated(gate, value, timeout):
+    # The first call returns at once; the others wait for a token.
+    if value:
+        gate.get(timeout=timeout)
+    return value
+
+
 def drain(queue):
     from concurrent.interpreters import QueueEmpty
     items = []
@@ -428,6 +435,20 @@ class InterpreterPoolExecutorTests(InterpreterPoolTestBase):
         self.assertEqual(made, values[:len(made)])
         self.assertGreaterEqual(len(made), 3)
 
+    def test_map_result_comes_before_batch_ends(self):
+        # A result is there while the next call of its batch still runs:
+        # that call waits until the test has seen the first result.
+        executor = self.executor(1)
+        gate = interpreters.create_queue()
+        count = 3
+        results = executor.map(gated, [gate] * count, range(count),
+                               [support.SHORT_TIMEOUT] * count,
+                               chunksize=count)
+        self.assertEqual(next(results), 0)
+        for _ in range(count - 1):
+            gate.put(None)
+        self.assertEqual(list(results), [1, 2])
+
     def test_map_abandoned_batch_stops(self):
         # Once the caller stops iterating, a running batch starts no new
         # call and the batches not started are cancelled.
@@ -563,6 +584,17 @@ class InterpreterPoolExecutorTests(InterpreterPoolTestBase):
         self.assertIn('init failed on purpose', cm.output[0])
         with self.assertRaises(BrokenInterpreterPool):
             executor.submit(add, 1, 1)
+
+    def test_initializer_failure_breaks_map(self):
+        # The batches of map() fail as submitted tasks do.
+        executor = self.executor(2, initializer=fail_init)
+        with self.assertLogs('concurrent.futures', 'CRITICAL'):
+            results = executor.map(add, range(100), range(100),
+                                   timeout=support.SHORT_TIMEOUT)
+            with self.assertRaises(BrokenInterpreterPool):
+                list(results)
+            for t in list(executor._threads):
+                t.join()
 
     def test_initializer_interpreters_closed(self):
         before = {i.id for i in interpreters.list_all()}
