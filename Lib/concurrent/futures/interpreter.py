@@ -297,9 +297,11 @@ class InterpreterPoolExecutor(_thread.ThreadPoolExecutor):
             end_time = timeout + time.monotonic()
         if chunksize < 1:
             raise ValueError("chunksize must be >= 1.")
-        # Refuse what submit() refuses (a script, for one) before any call.
-        self._resolve_work_item_task(fn, (), {})
         argslist = list(zip(*iterables))
+        if argslist:
+            # Refuse what submit() refuses (a script, for one) before any
+            # call is made.
+            self._resolve_work_item_task(fn, (), {})
         if chunksize == 1:
             chunksize = len(argslist) // (self._max_workers
                                           * _BATCHES_PER_WORKER)

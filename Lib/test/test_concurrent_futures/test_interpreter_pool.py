@@ -485,6 +485,9 @@ class InterpreterPoolExecutorTests(InterpreterPoolTestBase):
     def test_map_nothing(self):
         executor = self.executor(2)
         self.assertEqual(list(executor.map(abs, [])), [])
+        # As with one future per call: nothing is submitted, so nothing
+        # is refused.
+        self.assertEqual(list(executor.map('print(1)', [])), [])
 
     def test_one_interpreter_per_worker(self):
         executor = self.executor(1)
