@@ -191,7 +191,8 @@ class FallbackModeTests(unittest.TestCase):
                       str(cm.exception.__cause__))
 
     def test_call_with_empty_kwargs(self):
-        # An empty kwargs dict is not sent at all; the call gets none.
+        # An empty kwargs dict is not sent at all (as in 3.14); the call
+        # gets no keyword arguments.
         interp = _interpreters.create()
         self.addCleanup(_interpreters.destroy, interp)
         self.assertEqual(_interpreters.call(interp, dict, (), {}), ({}, None))

@@ -97,7 +97,7 @@ class _Batch:
                 break
             start = clock()
             try:
-                outcome = (True, ctx.run((self.fn, args, {})))
+                outcome = (True, ctx.call(self.fn, args))
             except BaseException as exc:
                 outcome = (False, exc)
             self._outcomes.append(outcome)
@@ -186,12 +186,14 @@ class WorkerContext(_thread.WorkerContext):
     def __init__(self, initializer, initargs):
         super().__init__(initializer, initargs)
         self.interp = None
+        self._interp_id = None
         self._path = None
 
     def initialize(self):
         """Create the worker's interpreter and run the initializer in it."""
         import threading
         self.interp = interpreters.create()
+        self._interp_id = self.interp.id
         self._path = list(sys.path)
         name = threading.current_thread().name
         self._call(_setup_worker, (self._path, name))
@@ -216,6 +218,10 @@ class WorkerContext(_thread.WorkerContext):
         fn, args, kwargs = task
         if type(fn) is _Batch:
             return fn.run(self)
+        return self.call(fn, args, kwargs)
+
+    def call(self, fn, args, kwargs=None):
+        """Make one call of a task in the worker's interpreter."""
         if sys.path != self._path:
             path = list(sys.path)
             self._call(_sync_path, (self._path, path))
@@ -227,8 +233,9 @@ class WorkerContext(_thread.WorkerContext):
         return self._call(fn, args, kwargs)
 
     def _call(self, fn, args, kwargs=None):
-        res, excinfo = _interpreters.call(self.interp.id, fn,
-                                          tuple(args), dict(kwargs or {}),
+        res, excinfo = _interpreters.call(self._interp_id, fn, tuple(args),
+                                          {} if kwargs is None
+                                          else dict(kwargs),
                                           preserve_exc=True, restrict=True)
         if excinfo is None:
             return res

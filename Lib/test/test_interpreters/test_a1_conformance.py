@@ -513,6 +513,39 @@ class ErrorMessageTests(unittest.TestCase):
         self.assertEqual(_interpreters.call(self.interp.id, pow, (2, 3), {}),
                          (8, None))
 
+    def test_lowlevel_call_arguments(self):
+        # Every way of passing the arguments, as in 3.14.
+        call = _interpreters.call
+        iid = self.interp.id
+        self.assertEqual(call(iid, abs, (-1,)), (1, None))
+        self.assertEqual(call(iid, abs, args=(-2,)), (2, None))
+        self.assertEqual(call(iid, abs, (-3,), {}, preserve_exc=True,
+                              restrict=True), (3, None))
+        self.assertEqual(call(iid, dict, kwargs={'a': 1}), ({'a': 1}, None))
+        self.assertEqual(call(callable=abs, id=iid, args=(-4,)), (4, None))
+        result, excinfo = call(iid, _raise_value_error, preserve_exc=1)
+        self.assertIsNone(result)
+        self.assertEqual(excinfo.type.__name__, 'ValueError')
+
+    def test_lowlevel_call_bad_arguments(self):
+        call = _interpreters.call
+        iid = self.interp.id
+        self.check(TypeError,
+                   "_interpreters.call() missing required argument 'id' "
+                   "(pos 1)", call)
+        self.check(TypeError,
+                   "_interpreters.call() missing required argument "
+                   "'callable' (pos 2)", call, iid)
+        self.check(TypeError,
+                   '_interpreters.call() takes at most 4 positional '
+                   'arguments (5 given)', call, iid, abs, (1,), {}, 5)
+        self.check(TypeError,
+                   "_interpreters.call() got an unexpected keyword "
+                   "argument 'bogus'", call, iid, abs, (1,), bogus=1)
+        self.check(TypeError,
+                   '_interpreters.call() argument 4 must be dict, '
+                   'not None', call, iid, abs, (1,), kwargs=None)
+
 
 class UnboundHelperTests(unittest.TestCase):
     """_crossinterp's unbound helpers, shared by queues and channels."""
