@@ -6,12 +6,14 @@ Channel; B3: the Queue constructor; B4: the extra shareable types.
 
 import concurrent.futures
 import gc
+import os
 import pickle
 import subprocess
 import sys
 import textwrap
 import threading
 import unittest
+import warnings
 from test import support
 from test.support import import_helper, threading_helper
 
@@ -1050,6 +1052,77 @@ class _NamedItem:
 
     def __hash__(self):
         return hash(self.name)
+
+
+@support.requires_fork()
+class ForkTests(_Base):
+    """B9: fork() while subinterpreters exist (fork patch
+    fork-drop-subinterpreters)."""
+
+    def fork(self, child):
+        # Run child() in a forked process; it must return True.
+        with warnings.catch_warnings():
+            # fork() in a process with threads
+            warnings.simplefilter('ignore', DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:
+            ok = False
+            try:
+                ok = child()
+            finally:
+                os._exit(0 if ok else 1)
+        support.wait_process(pid, exitcode=0)
+
+    def test_child_keeps_only_main(self):
+        interp = self.create()
+        queue = interpreters.create_queue()
+        interp.prepare_main(queue=queue)
+        interp.exec('queue.put("spam")')
+
+        def child():
+            main = interpreters.get_main()
+            if interpreters.list_all() != [main]:
+                return False
+            # The parent's interpreter is gone in the child...
+            try:
+                interp.exec('pass')
+            except interpreters.InterpreterNotFoundError:
+                pass
+            else:
+                return False
+            # ...and new ones work.
+            other = interpreters.create()
+            result = other.call(abs, -5)
+            other.close()
+            return result == 5
+
+        self.fork(child)
+        # The parent is unaffected.
+        self.assertEqual(interp.call(abs, -2), 2)
+        self.assertEqual(queue.get_nowait(), 'spam')
+
+    @threading_helper.requires_working_threading()
+    def test_fork_while_interpreters_come_and_go(self):
+        # Another thread creates and closes interpreters at fork time.
+        stop = threading.Event()
+
+        def churn():
+            while not stop.is_set():
+                interpreters.create().close()
+
+        def child():
+            interp = interpreters.create()
+            interp.close()
+            return interpreters.list_all() == [interpreters.get_main()]
+
+        thread = threading.Thread(target=churn)
+        thread.start()
+        try:
+            for _ in range(5):
+                self.fork(child)
+        finally:
+            stop.set()
+            thread.join()
 
 
 if __name__ == '__main__':
