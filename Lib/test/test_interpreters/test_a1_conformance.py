@@ -402,6 +402,7 @@ class InterpreterTests(unittest.TestCase):
         self.assertIn('returned NULL without setting an exception',
                       excinfo.msg)
 
+
 class ErrorMessageTests(unittest.TestCase):
     """Bad input raises what CPython 3.14 raises, with its message."""
 
