@@ -178,7 +178,7 @@ class SendChannel(_ChannelEnd):
     def __new__(cls, cid, *, _unbound=None):
         if _unbound is None:
             try:
-                unboundop, _ = _channels.get_channel_defaults(cid)
+                unboundop = _channels.get_channel_defaults(cid)
                 _unbound = (unboundop,)
             except ChannelNotFoundError:
                 _unbound = _crossinterp.serialize_unbound(UNBOUND, UNBOUND)
