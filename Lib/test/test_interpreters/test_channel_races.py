@@ -219,6 +219,48 @@ class NoReleaseUnderMutexTests(LowLevelTestBase):
         self.assertEqual(_channels.recv(cid), (b'c', None))
 
 
+class ListInterpretersTests(LowLevelTestBase):
+    """list_interpreters() while other threads destroy interpreters."""
+
+    def test_interpreters_destroyed_meanwhile(self):
+        # A bounded stress test: the interpreters and the channel were
+        # read without a lock, so a destroyed one could be read after
+        # it was freed.  (It rarely crashed the old code.)
+        cid = _channels.create()
+        _channels.send(cid, b'main', blocking=False)
+        stop = threading.Event()
+        errors = []
+
+        def churn():
+            deadline = time.monotonic() + support.SHORT_TIMEOUT
+            try:
+                for _ in range(50):
+                    if stop.is_set() or time.monotonic() > deadline:
+                        break
+                    interp = interpreters.create()
+                    interp.prepare_main(cid=int(cid))
+                    interp.exec('import _interpchannels as C; '
+                                'C.send(cid, b"sub", blocking=False)')
+                    interp.close()
+            except Exception as exc:
+                errors.append(exc)
+
+        t = threading.Thread(target=churn)
+        t.start()
+        main = interpreters.get_main().id
+        try:
+            for _ in range(20_000):
+                ids = _channels.list_interpreters(cid, send=True)
+                self.assertIn(main, ids)
+                if not t.is_alive():
+                    break
+        finally:
+            stop.set()
+            threading_helper.join_thread(t)
+        self.assertEqual(errors, [])
+        self.assertEqual(_channels.list_interpreters(cid, send=True), [main])
+
+
 class ChannelEndIdTests(unittest.TestCase):
     """A channel end whose _id is not a ChannelID is not shareable."""
 
