@@ -134,8 +134,11 @@ class Channel:
             self._depth += 1
             return
         # A lock held by an interpreter that is destroyed is released
-        # (UNBOUND_REMOVE).
-        self._lock.put(None)
+        # (UNBOUND_REMOVE).  Try without waiting first, the common case.
+        try:
+            _interpqueues.put(self._lock.id, None, -1, 0)
+        except _queues.QueueFull:
+            self._lock.put(None)
         self._owner = me
         self._depth = 1
 
@@ -151,7 +154,7 @@ class Channel:
                 self._items.put(None, unbounditems=_queues.UNBOUND)
         finally:
             self._owner = None
-            self._lock.get_nowait()
+            _interpqueues.get(self._lock.id)
 
     def recv(self, timeout=None):
         """Return the next object, waiting for one if there is none.
