@@ -155,6 +155,44 @@ class Compat313Tests(unittest.TestCase):
         with self.assertRaises(_channels.ChannelEmptyError):
             _channels.recv(cid)
 
+    def send_from_destroyed(self, cid, *args):
+        # Send from an interpreter that is then destroyed; return what
+        # the channel holds after.
+        interpid = self.new_interp()
+        run_in(interpid, f"""
+            import _interpchannels as _channels
+            _channels.send({int(cid)}, b'lost', *{args!r}, blocking=False)
+            """)
+        _interpreters.destroy(interpid)
+        return _channels.recv(cid, 'empty')
+
+    def test_send_without_unboundop_replaces(self):
+        # In 3.13.5, send() without unboundop puts the item with
+        # "replace", whatever the channel's default.
+        for op in (REMOVE, ERROR, REPLACE):
+            with self.subTest(op):
+                cid = _channels.create(op)
+                _channels.send(cid, b'main', op, blocking=False)
+                self.assertEqual(_channels.recv(cid), (b'main', None))
+                self.assertEqual(self.send_from_destroyed(cid),
+                                 (None, REPLACE))
+
+    def test_send_minus_one_is_channel_default(self):
+        # The 3.14 form: -1 means the channel's default.
+        try:
+            _channels.create(-1)
+        except ValueError:
+            self.skipTest('3.13.5 has no -1 form')
+        cid = _channels.create(REMOVE)
+        _channels.send(cid, b'main', REMOVE, blocking=False)
+        self.assertEqual(_channels.recv(cid), (b'main', None))
+        self.assertEqual(self.send_from_destroyed(cid, -1),
+                         ('empty', None))
+        cid = _channels.create(ERROR)
+        _channels.send(cid, b'main', ERROR, blocking=False)
+        self.assertEqual(_channels.recv(cid), (b'main', None))
+        self.assertEqual(self.send_from_destroyed(cid, -1), (None, ERROR))
+
     def test_close_and_release(self):
         cid = _channels.create(REPLACE)
         _channels.send(cid, b'spam', REPLACE, blocking=False)
