@@ -159,7 +159,7 @@ class NoReleaseUnderMutexTests(LowLevelTestBase):
                 run_python(self, f"""
                     import _interpchannels as C
                     a = C.create({op})
-                    C.send(a, a, blocking=False)
+                    C.send(a, a, {op}, blocking=False)
                     del a
                     """)
 
@@ -197,9 +197,9 @@ class NoReleaseUnderMutexTests(LowLevelTestBase):
                     interp = interpreters.create()
                     interp.prepare_main(b=b)
                     interp.exec('import _interpchannels as C; '
-                                'a = C.create(3); '
-                                'C.send(b, a, blocking=False); '
-                                'C.send(a, a, blocking=False)')
+                                'a = C.create({op}); '
+                                'C.send(b, a, {op}, blocking=False); '
+                                'C.send(a, a, {op}, blocking=False)')
                     interp.close()
                     print("done")
                     """)
@@ -212,7 +212,7 @@ class NoReleaseUnderMutexTests(LowLevelTestBase):
         interp = interpreters.create()
         interp.prepare_main(cid=cid)
         interp.exec('import _interpchannels as C; '
-                    'C.send(cid, b"b", blocking=False)')
+                    f'C.send(cid, b"b", {UNBOUND_REMOVE}, blocking=False)')
         interp.close()
         _channels.send(cid, b'c', blocking=False)
         self.assertEqual(_channels.recv(cid), (b'a', None))
