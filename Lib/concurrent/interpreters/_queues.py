@@ -146,6 +146,10 @@ class Queue:
         return hash(self._id)
 
     def __reduce__(self):
+        # When put() pickles an item that holds this queue, the item
+        # keeps the queue alive until it is taken, so that it can be
+        # unpickled even if every Queue object of it is gone by then.
+        _queues._hold_in_transit(self._id)
         return (type(self), (self._id,))
 
     @property
@@ -217,14 +221,9 @@ class Queue:
                      else self._unboundop(unbounditems))
         if timeout is not None:
             timeout = self._timeout(timeout)
-        # Try without waiting first: that call takes no keyword arguments,
-        # and a queue mostly has room.
-        try:
-            _queues.put(self._id, obj, unboundop, _FULL_FALLBACK)
-            return
-        except QueueFull:
-            pass
-        # This waits without polling: it wakes up as soon as there is room.
+        # This converts the object once, adds it at once if there is
+        # room, and otherwise waits without polling: it wakes up as soon
+        # as there is room.
         _queues.put(self._id, obj, unboundop, _FULL_FALLBACK,
                     block=True, timeout=timeout)
 
