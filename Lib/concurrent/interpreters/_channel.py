@@ -24,15 +24,16 @@ class ChannelClosedError(QueueError):
 _known_channels = weakref.WeakValueDictionary()
 
 
-def _channel(items_id, closed_id):
-    """Return the Channel for the two queue ids (used by pickle)."""
+def _channel(items, closed):
+    """Return the Channel for its two queues, or their ids (for pickle)."""
+    items_id = items.id if isinstance(items, Queue) else items
     try:
         return _known_channels[items_id]
     except KeyError:
         pass
     self = object.__new__(Channel)
-    self._items = Queue(items_id)
-    self._closed = Queue(closed_id)
+    self._items = items if isinstance(items, Queue) else Queue(items)
+    self._closed = closed if isinstance(closed, Queue) else Queue(closed)
     return _known_channels.setdefault(items_id, self)
 
 
@@ -54,7 +55,9 @@ class Channel:
         return _channel(items.id, closed.id)
 
     def __reduce__(self):
-        return (_channel, (self._items.id, self._closed.id))
+        # The Queue objects, not their ids: a Channel pickled in a queue
+        # item then keeps its queues alive until the item is taken.
+        return (_channel, (self._items, self._closed))
 
     def __repr__(self):
         return f'<{type(self).__name__} {self.id}>'

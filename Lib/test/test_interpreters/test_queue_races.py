@@ -290,6 +290,18 @@ class QueueInTransitTests(unittest.TestCase):
         got = q.get_nowait()['queue']
         self.assertEqual(got.get_nowait(), 'from the other side')
 
+    def test_channel_in_queue(self):
+        # A Channel (fork extension) is two queues: pickled in an item,
+        # they stay alive until the item is taken.
+        q = interpreters.create_queue()
+        ch = interpreters.Channel()
+        ch.send('spam')
+        q.put(ch)
+        del ch
+        support.gc_collect()
+        got = q.get_nowait()
+        self.assertEqual(got.recv(), 'spam')
+
     def test_dropped_item_releases(self):
         q = interpreters.create_queue()
         q2 = interpreters.create_queue()
