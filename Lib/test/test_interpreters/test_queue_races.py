@@ -4,7 +4,6 @@ Programs that hung or crashed before are run in a subprocess with a
 timeout, so that a regression fails instead of hanging the test run.
 """
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -17,7 +16,6 @@ from test.support import import_helper
 _interpqueues = import_helper.import_module('_interpqueues')
 _interpreters = import_helper.import_module('_interpreters')
 from concurrent import interpreters
-from concurrent.interpreters import _queues
 
 
 def queue_ids():
