@@ -28,35 +28,28 @@ class ChannelClosedError(QueueError):
 _known_channels = weakref.WeakValueDictionary()
 
 
-def _channel(items_id, closed_id, lock_id, bound=False):
-    """Return the Channel for the three queue ids (used by pickle).
+def _channel(items, closed, lock):
+    """Return the Channel for its three queues, or their ids (for pickle).
 
-    With bound=True, each queue has a reference that Channel.__reduce__()
-    took for the pickle, so that the queues outlive the Channel object
-    the pickle was made from (for instance a Channel inside a list put
-    on a queue).  It is released here, once this interpreter's Channel
-    holds its own.
+    Channel.__reduce__() pickles the Queue objects, not their ids, so a
+    Channel inside an item put on a queue keeps its queues alive until the
+    item is taken.
     """
+    def queue(q):
+        return q if isinstance(q, Queue) else Queue(q)
+    items_id = items.id if isinstance(items, Queue) else items
     try:
-        try:
-            return _known_channels[items_id]
-        except KeyError:
-            pass
-        self = object.__new__(Channel)
-        self._items = Queue(items_id)
-        self._closed = Queue(closed_id)
-        self._lock = Queue(lock_id)
-        self._owner = None
-        self._depth = 0
-        self._close_pending = False
-        return _known_channels.setdefault(items_id, self)
-    finally:
-        if bound:
-            for qid in (items_id, closed_id, lock_id):
-                try:
-                    _interpqueues.release(qid)
-                except _interpqueues.QueueNotFoundError:
-                    pass
+        return _known_channels[items_id]
+    except KeyError:
+        pass
+    self = object.__new__(Channel)
+    self._items = queue(items)
+    self._closed = queue(closed)
+    self._lock = queue(lock)
+    self._owner = None
+    self._depth = 0
+    self._close_pending = False
+    return _known_channels.setdefault(items_id, self)
 
 
 class Channel:
@@ -79,20 +72,8 @@ class Channel:
         return _channel(items.id, closed.id, lock.id)
 
     def __reduce__(self):
-        # The pickle holds a reference on each queue until it is
-        # unpickled (see _channel()).  A pickle that is never unpickled
-        # keeps the queues alive until the process exits.
-        ids = (self._items.id, self._closed.id, self._lock.id)
-        bound = []
-        try:
-            for qid in ids:
-                _interpqueues.bind(qid)
-                bound.append(qid)
-        except BaseException:
-            for qid in bound:
-                _interpqueues.release(qid)
-            raise
-        return (_channel, (*ids, True))
+        # The Queue objects, not their ids: see _channel().
+        return (_channel, (self._items, self._closed, self._lock))
 
     def __repr__(self):
         return f'<{type(self).__name__} {self.id}>'
