@@ -291,26 +291,32 @@ def _annotation_text(value):
 def _annotations_state(annotations):
     """Return what rebuilds annotations in the target.
 
-    That is a pickle of them, made apart so that one that cannot be
-    rebuilt there does not stop the function, and their strings to
-    fall back on.
+    That is {name: (pickle or None, string)}: each annotation is pickled
+    on its own, so that one that cannot be rebuilt in the target (a
+    class of the caller's __main__, say) stops neither the function nor
+    the others, and its string is there to fall back on.
     """
-    data = None
     key = id(annotations)
     # An annotation may hold the function itself (or another function
     # whose annotations hold it): its annotations then go as strings.
-    if key not in _annotations_in_progress:
-        _annotations_in_progress.add(key)
-        try:
-            file = io.BytesIO()
-            _Pickler(file).dump(dict(annotations))
-            data = file.getvalue()
-        except Exception:
-            pass
-        finally:
+    nested = key in _annotations_in_progress
+    _annotations_in_progress.add(key)
+    try:
+        state = {}
+        for name, value in annotations.items():
+            data = None
+            if not nested:
+                try:
+                    file = io.BytesIO()
+                    _Pickler(file).dump(value)
+                    data = file.getvalue()
+                except Exception:
+                    pass
+            state[name] = (data, _annotation_text(value))
+        return state
+    finally:
+        if not nested:
             _annotations_in_progress.discard(key)
-    return data, {name: _annotation_text(value)
-                  for name, value in annotations.items()}
 
 
 def _reduce_cell(cell):
@@ -396,16 +402,17 @@ def _set_function_state(func, state):
     if attrs:
         func.__dict__.update(attrs)
     if annotations is not None:
-        func.__annotations__ = _load_annotations(*annotations)
+        func.__annotations__ = {name: _load_annotation(data, text)
+                                for name, (data, text) in annotations.items()}
 
 
-def _load_annotations(data, texts):
+def _load_annotation(data, text):
     if data is not None:
         try:
             return pickle.loads(data)
         except Exception:
             pass
-    return texts
+    return text
 
 
 def bind_main(data):
