@@ -343,15 +343,31 @@ def _new_globals(modname):
 
 # (source interpreter ID, module name) -> the namespace that the
 # functions of that module share here (interpreter IDs are not reused).
+# Those of closed interpreters go when a new one is made.
 _module_namespaces = {}
 # id(namespace) -> the names its functions bind or unbind.
 _owned_names = {}
+
+
+def _forget_closed_sources():
+    """Drop the namespaces of source interpreters that are gone."""
+    try:
+        alive = {interpid for interpid, *_ in _interpreters.list_all()}
+    except Exception:
+        return
+    for key in list(_module_namespaces):
+        if key[0] not in alive:
+            ns = _module_namespaces.pop(key, None)
+            if ns is not None:
+                _owned_names.pop(id(ns), None)
 
 
 def _module_globals(interpid, modname):
     key = (interpid, modname)
     ns = _module_namespaces.get(key)
     if ns is None:
+        if _module_namespaces:
+            _forget_closed_sources()
         # Another thread may make it at the same time: one wins.
         new = _new_globals(modname)
         _owned_names[id(new)] = set()

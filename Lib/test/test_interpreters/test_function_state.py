@@ -5,6 +5,7 @@ globals that the functions of a module write in an interpreter stay
 there for the next call, as in CPython 3.14.
 """
 
+import pickle
 import sys
 import threading
 import types
@@ -271,6 +272,22 @@ class ModuleGlobalsTests(TestBase):
         exec(MODULE_SOURCE, ns)
         self.assertEqual(self.interp.call(ns['bump']), 1)
         self.assertEqual(self.interp.call(ns['bump']), 1)
+
+    def test_namespaces_of_closed_sources_go(self):
+        source = interpreters.create()
+        source.exec('x = 5\ndef made():\n    return x')
+        made = source.call(eval, 'made')
+        self.assertEqual(made(), 5)
+        key = (source.id, '__main__')
+        self.assertIn(key, _functions._module_namespaces)
+        source.close()
+        # The next namespace made here (for a function of self.mod sent
+        # from this interpreter to itself) drops it.
+        copy = pickle.loads(_functions.dumps(self.mod.bump))
+        self.assertEqual(copy(), 1)
+        self.assertNotIn(key, _functions._module_namespaces)
+        # The function keeps its globals.
+        self.assertEqual(made(), 5)
 
     def test_pool_initializer_sets_global(self):
         with InterpreterPoolExecutor(
