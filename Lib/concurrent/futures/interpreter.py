@@ -338,6 +338,10 @@ class InterpreterPoolExecutor(_thread.ThreadPoolExecutor):
         del argslist
         for batch in batches:
             batch.submit(self)
+        # With a buffersize the iterator submits the next batches: it keeps
+        # the executor alive until it is exhausted or closed.  Without one
+        # it does not refer to the executor.
+        executor = self if buffersize is not None else None
 
         # Yield must be hidden in a closure so that the calls are submitted
         # before the first value is asked for.
@@ -358,7 +362,7 @@ class InterpreterPoolExecutor(_thread.ThreadPoolExecutor):
                             if more:
                                 fetched += len(more)
                                 batches.append(_Batch(fn, more))
-                                batches[-1].submit(self)
+                                batches[-1].submit(executor)
                             more = None
                         if timeout is None:
                             yield batch.next_result()

@@ -3,6 +3,7 @@
 import itertools
 import sys
 import unittest
+import weakref
 from concurrent import futures
 from test import support
 from test.support import import_helper
@@ -31,6 +32,13 @@ class Counted:
         item = next(self._items)
         self.taken += 1
         return item
+
+
+class _ShutDown:
+    """Stands for an executor that a test has let go."""
+
+    def shutdown(self, wait=True):
+        pass
 
 
 class MapBufferSizeMixin:
@@ -108,6 +116,57 @@ class MapBufferSizeMixin:
         self.assertEqual(next(results), 1)
         with self.assertRaises(ZeroDivisionError):
             next(results)
+
+    def _let_go(self):
+        """Take self.executor away and return it."""
+        executor = self.executor
+        self.executor = _ShutDown()
+        return executor
+
+    def _joiner(self, executor):
+        """Return a function that waits for the workers to end (call it
+        once the tasks are submitted)."""
+        if isinstance(executor, futures.ProcessPoolExecutor):
+            workers = [executor._executor_manager_thread,
+                       *executor._processes.values()]
+        else:
+            workers = list(executor._threads)
+
+        def join():
+            for worker in workers:
+                worker.join(support.SHORT_TIMEOUT)
+        return join
+
+    def test_iterator_without_buffersize_does_not_keep_executor(self):
+        # As before: dropping the executor shuts it down (test_shutdown's
+        # test_del_shutdown relies on it).
+        executor = self._let_go()
+        results = executor.map(abs, [-1, -2])
+        join = self._joiner(executor)
+        ref = weakref.ref(executor)
+        del executor
+        support.gc_collect()
+        self.assertIsNone(ref())
+        self.assertEqual(list(results), [1, 2])
+        join()
+
+    def test_iterator_with_buffersize_keeps_executor(self):
+        # The iterator still has inputs to submit: it keeps the executor
+        # alive and yields every result (CPython 3.14 lets the executor
+        # go and stops early).
+        executor = self._let_go()
+        results = executor.map(abs, range(0, -8, -1), buffersize=2)
+        join = self._joiner(executor)
+        ref = weakref.ref(executor)
+        del executor
+        support.gc_collect()
+        self.assertIsNotNone(ref())
+        self.assertEqual(list(results), list(range(8)))
+        executor = ref()
+        if executor is not None:
+            executor.shutdown(wait=True)
+        del executor
+        join()
 
     def test_timeout_given(self):
         self.assertEqual(list(self.executor.map(abs, [-1, -2, -3],
