@@ -316,6 +316,7 @@ class InterpreterPoolExecutor(_thread.ThreadPoolExecutor):
         args_iter = zip(*iterables)
         if buffersize is None:
             argslist = list(args_iter)
+            args_iter = None
             if chunksize == 1:
                 chunksize = self._auto_batch_size(len(argslist))
         else:
@@ -361,8 +362,9 @@ class InterpreterPoolExecutor(_thread.ThreadPoolExecutor):
                             exhausted = len(more) < chunksize
                             if more:
                                 fetched += len(more)
-                                batches.append(_Batch(fn, more))
-                                batches[-1].submit(executor)
+                                more = _Batch(fn, more)
+                                more.submit(executor)
+                                batches.append(more)
                             more = None
                         if timeout is None:
                             yield batch.next_result()

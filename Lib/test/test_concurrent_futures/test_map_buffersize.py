@@ -168,6 +168,14 @@ class MapBufferSizeMixin:
         del executor
         join()
 
+    def test_shutdown_while_iterating(self):
+        # As in 3.14: the next submit fails with submit()'s error.
+        results = self.executor.map(abs, range(-10, 0), buffersize=2)
+        self.executor.shutdown(wait=True)
+        with self.assertRaisesRegex(RuntimeError,
+                                    'cannot schedule new futures'):
+            list(results)
+
     def test_timeout_given(self):
         self.assertEqual(list(self.executor.map(abs, [-1, -2, -3],
                                                 timeout=support.SHORT_TIMEOUT,
