@@ -26,15 +26,15 @@ globals dict whose __builtins__ are the target's:
 
 - For the functions of a module (the dict is the __dict__ of a module
   in sys.modules, __main__ included), one dict per (source interpreter,
-  module name), kept by the target while the source interpreter
-  exists and shared by all the functions of that module rebuilt there.  What they write
-  stays: a global that some function sent there assigns (with a
-  "global" statement) belongs to the target once it is set there, and
-  later transfers leave it alone, so a counter keeps counting and a
-  value set by a pool's initializer is seen by the later tasks.  The
-  other globals (constants, helper functions...) take the caller's
-  current value at each transfer.  Neither the caller's module nor
-  the target's __main__ sees these writes.
+  module name), kept by the target while the source interpreter exists
+  and shared by all the functions of that module rebuilt there.  What
+  they write stays: a global that some function sent there assigns
+  (with a "global" statement) belongs to the target once it is set
+  there, and later transfers leave it alone, so a counter keeps
+  counting and a value set by a pool's initializer is seen by the
+  later tasks.  The other globals (constants, helper functions...) take
+  the caller's current value at each transfer.  Neither the caller's
+  module nor the target's __main__ sees these writes.
 - For other globals dicts (exec() with a dict of one's own), a fresh
   dict per source dict per transfer.
 """

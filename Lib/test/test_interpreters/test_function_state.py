@@ -140,8 +140,9 @@ class FunctionStateTests(TestBase):
     def test_kwdefaults(self):
         def f(*, a=5):
             return a
-        self.assertEqual(self.interp.call(lambda g: (g.__kwdefaults__, g()), f),
-                         ({'a': 5}, 5))
+        self.assertEqual(
+            self.interp.call(lambda g: (g.__kwdefaults__, g()), f),
+            ({'a': 5}, 5))
 
     def test_attribute_that_cannot_cross(self):
         f = lambda: 1
