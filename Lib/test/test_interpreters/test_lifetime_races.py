@@ -358,6 +358,51 @@ class DecrefTests(unittest.TestCase):
             _interpreters.decref(2**40)
 
 
+class DaemonThreadTests(unittest.TestCase):
+    """Issue 12.2: closing an interpreter that still has daemon threads."""
+
+    def test_close_with_daemon_threads(self):
+        # In a subprocess: the daemon threads wake up after the close and
+        # must exit quietly, without touching freed memory.
+        script = textwrap.dedent('''
+            import os, _interpreters
+            from concurrent import interpreters
+            r, w = os.pipe()
+            config = _interpreters.new_config('isolated',
+                                              allow_daemon_threads=True)
+            interpid = _interpreters.create(config)
+            q = interpreters.create_queue()
+            _interpreters.set___main___attrs(interpid, dict(r=r, q=q))
+            excinfo = _interpreters.exec(interpid, """if True:
+                import os, threading
+                def blocked():
+                    q.put('started')
+                    os.read(r, 1)
+                def busy():
+                    q.put('started')
+                    while True:
+                        pass
+                threading.Thread(target=blocked, daemon=True).start()
+                threading.Thread(target=busy, daemon=True).start()
+                """)
+            assert excinfo is None, excinfo
+            for _ in range(2):
+                assert q.get(timeout=%r) == 'started'
+            assert _interpreters.destroy(interpid) is None
+            assert interpid not in [i for i, _ in _interpreters.list_all()]
+            # Wake the blocked thread: it exits as it takes the GIL back.
+            os.write(w, b'x')
+            for _ in range(5):
+                interp = interpreters.create()
+                interp.exec('x = 1')
+                interp.close()
+            print('done')
+            ''' % support.SHORT_TIMEOUT)
+        rc, out, err = script_helper.assert_python_ok('-c', script)
+        self.assertEqual(out.strip(), b'done')
+        self.assertNotIn(b'Fatal', err)
+
+
 class RunRacingEntryTests(unittest.TestCase):
     """Issue 13.6: run() enters the interpreter once.
 
