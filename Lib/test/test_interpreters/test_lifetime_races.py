@@ -403,6 +403,109 @@ class DaemonThreadTests(unittest.TestCase):
         self.assertNotIn(b'Fatal', err)
 
 
+@unittest.skipUnless(hasattr(signal, 'SIGINT') and hasattr(os, 'kill'),
+                     'needs SIGINT and os.kill()')
+class SigintTests(unittest.TestCase):
+    """Issue 13.15: Ctrl-C reaches code that the main thread runs in a
+    subinterpreter, as it would in the main interpreter."""
+
+    # The code signals (through a queue) once it runs; a thread then
+    # sends SIGINT to the process.  The code would run for a minute.
+    PROGRAM = textwrap.dedent('''
+        import os, signal, sys, threading, time
+        from concurrent import interpreters
+        interp = interpreters.create()
+        q = interpreters.create_queue()
+        interp.prepare_main(q=q)
+        HANDLER
+        def interrupt():
+            q.get(timeout=%r)
+            os.kill(os.getpid(), signal.SIGINT)
+        threading.Thread(target=interrupt).start()
+        start = time.monotonic()
+        try:
+            interp.exec(CODE)
+        except BaseException as exc:
+            print(type(exc).__name__)
+        else:
+            print('returned')
+        print(round(time.monotonic() - start))
+        print(interp.exec('import __main__; '
+                          'q.put(getattr(__main__, "after", None))') or
+              q.get(timeout=5))
+        ''' % support.SHORT_TIMEOUT)
+
+    BUSY = ('q.put(1)\n'
+            'deadline = __import__("time").monotonic() + 60\n'
+            'while __import__("time").monotonic() < deadline: pass\n'
+            'after = "finished"\n')
+    SLEEP = 'q.put(1)\nimport time\ntime.sleep(60)\nafter = "finished"\n'
+
+    def run_program(self, code, handler=''):
+        program = (self.PROGRAM.replace('HANDLER', handler)
+                   .replace('CODE', repr(code)))
+        rc, out, err = script_helper.assert_python_ok('-c', program)
+        return out.decode().split()
+
+    def test_busy_loop(self):
+        exc, elapsed, after = self.run_program(self.BUSY)
+        self.assertEqual(exc, 'KeyboardInterrupt')
+        self.assertLess(int(elapsed), 30)
+        self.assertEqual(after, 'None')
+
+    def test_sleep(self):
+        exc, elapsed, after = self.run_program(self.SLEEP)
+        self.assertEqual(exc, 'KeyboardInterrupt')
+        self.assertLess(int(elapsed), 30)
+        self.assertEqual(after, 'None')
+
+    def test_call(self):
+        program = textwrap.dedent('''
+            import os, signal, threading, time
+            from concurrent import interpreters
+            interp = interpreters.create()
+            q = interpreters.create_queue()
+            def interrupt():
+                q.get(timeout=%r)
+                os.kill(os.getpid(), signal.SIGINT)
+            def work(q):
+                import time
+                q.put(1)
+                time.sleep(60)
+            threading.Thread(target=interrupt).start()
+            try:
+                interp.call(work, q)
+            except KeyboardInterrupt:
+                print('KeyboardInterrupt')
+            ''' % support.SHORT_TIMEOUT)
+        rc, out, err = script_helper.assert_python_ok('-c', program)
+        self.assertEqual(out.strip(), b'KeyboardInterrupt')
+
+    def test_handler_that_returns(self):
+        # A handler that does not raise lets the code go on.
+        handler = ('seen = []\n'
+                   'signal.signal(signal.SIGINT, '
+                   'lambda *args: seen.append(1))\n')
+        code = ('q.put(1)\nimport time\n'
+                'for _ in range(200): time.sleep(0.01)\n'
+                'after = "finished"\n')
+        exc, elapsed, after = self.run_program(code, handler)
+        self.assertEqual(exc, 'returned')
+        self.assertEqual(after, 'finished')
+
+    def test_code_catches_it(self):
+        # The code sees KeyboardInterrupt, as in the main interpreter,
+        # and may clean up; the caller still gets the handler's exception.
+        code = ('q.put(1)\n'
+                'try:\n'
+                '    while True: pass\n'
+                'except KeyboardInterrupt:\n'
+                '    after = "caught"\n')
+        exc, elapsed, after = self.run_program(code)
+        self.assertEqual(exc, 'KeyboardInterrupt')
+        self.assertEqual(after, 'caught')
+
+
 class RunRacingEntryTests(unittest.TestCase):
     """Issue 13.6: run() enters the interpreter once.
 
