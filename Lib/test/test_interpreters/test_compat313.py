@@ -116,6 +116,24 @@ class Compat313Tests(unittest.TestCase):
         with self.assertRaises(ValueError):
             _interpreters.set___main___attrs(self.id, {})
 
+    def test_call_without_args(self):
+        # 3.13's call(): a function taking no arguments, run in the
+        # target; None, or the excinfo if it raised.  (3.14 returns a
+        # (result, excinfo) pair, given args; see the fork's docs.)
+        def spam():
+            import __main__
+            __main__.called = True
+            return 'dropped'
+
+        def fails():
+            raise ValueError('ham')
+
+        self.assertIsNone(_interpreters.call(self.id, spam))
+        self.assertIsNone(_interpreters.call(self.id, spam, restrict=True))
+        self.assertIsNone(_interpreters.exec(self.id, 'assert called'))
+        excinfo = _interpreters.call(self.id, fails)
+        self.check_excinfo(excinfo, 'ValueError', 'ham')
+
     def test_capture_exception(self):
         excinfo = _interpreters.capture_exception(ValueError('eggs'))
         self.check_excinfo(excinfo, 'ValueError', 'eggs')
