@@ -105,8 +105,15 @@ def create():
 
 def list_all():
     """Return an Interpreter object for every existing interpreter."""
-    return [Interpreter(id, _whence=whence)
-            for id, whence in _interpreters.list_all(require_ready=True)]
+    interps = []
+    for id, whence in _interpreters.list_all(require_ready=True):
+        try:
+            interps.append(Interpreter(id, _whence=whence))
+        except InterpreterNotFoundError:
+            # Destroyed since it was listed (by another thread, or by
+            # the garbage collector while this list is made).
+            pass
+    return interps
 
 
 def get_current():
@@ -474,25 +481,81 @@ def _check_run_args(code_or_callable, args, data, kwargs):
                             f'got {type(data).__name__}')
 
 
-def _bind_data(data):
+# run() enters the target once, so that another thread entering the same
+# interpreter cannot come between binding "data", running the code and
+# collecting the result (it gets "interpreter already running" instead,
+# as with exec() and call()).
+
+def _run_in_main(code, payload, result_name):
     # Runs in the target interpreter (it crosses as marshalled code).
+    # "code" is a marshalled code object, "payload" the pickled "data"
+    # or None.  Return (True, result) or (False, message) when "data"
+    # does not unpickle.
     import __main__
-    __main__.data = data
+    import sys
+    ns = __main__.__dict__
+    try:
+        if payload is not None:
+            import pickle
+            try:
+                ns['data'] = pickle.loads(payload)
+            except Exception as exc:
+                return False, f'{type(exc).__name__}: {exc}'
+        import marshal
+        code = marshal.loads(code)
+        try:
+            exec(code, ns)
+        except BaseException as exc:
+            # Tracebacks show the script, as with exec(), not this frame.
+            exc.__traceback__ = exc.__traceback__.tb_next
+            raise
+        if result_name is None:
+            return True, None
+        result = ns.pop(result_name, ())
+        return True, (result[0] if result else None)
+    finally:
+        if result_name is not None:
+            ns.pop(result_name, None)
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
 
 
-def _finish_run(result_name):
+def _call_in_main(func, args, kwargs, payload):
     # Runs in the target interpreter (it crosses as marshalled code).
     import __main__
+    import sys
+    try:
+        if payload is not None:
+            import pickle
+            try:
+                __main__.data = pickle.loads(payload)
+            except Exception as exc:
+                return False, f'{type(exc).__name__}: {exc}'
+        try:
+            return True, func(*args, **kwargs)
+        except BaseException as exc:
+            # Tracebacks show the callable, as with call(), not this frame.
+            exc.__traceback__ = exc.__traceback__.tb_next
+            raise
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+
+
+def _flush_streams():
+    # Runs in the target interpreter (it crosses as marshalled code).
     import sys
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except Exception:
             pass
-    if result_name is None:
-        return None
-    result = __main__.__dict__.pop(result_name, ())
-    return result[0] if result else None
 
 
 def _flush_own_streams():
@@ -511,37 +574,50 @@ def _call_in(interpid, func, args, kwargs):
     return res
 
 
+def _dump_data(data):
+    # "data" crosses as a call() argument would: pickled here with
+    # functions by value (see _functions), unpickled in the target.
+    from ._functions import dumps
+    try:
+        return dumps(data)
+    except NotShareableError as exc:
+        raise NotShareableError('data is not shareable') from exc
+    except Exception as exc:
+        cause = NotShareableError(
+            f'object of type {type(data).__name__} is not shareable')
+        cause.__cause__ = exc
+        raise NotShareableError('data is not shareable') from cause
+
+
 def _run(interpid, code_or_callable, args, data, kwargs):
     _check_run_args(code_or_callable, args, data, kwargs)
     script = isinstance(code_or_callable, str)
     if script:
-        from ._script import compile_script, RESULT_NAME
-        code, has_return = compile_script(code_or_callable)
+        from ._script import marshal_script, RESULT_NAME
+        code, has_return = marshal_script(code_or_callable)
+        result_name = RESULT_NAME if has_return else None
+    payload = _dump_data(data) if data is not None else None
     _flush_own_streams()
-    if data is not None:
+    if script:
+        ok, res = _call_in(interpid, _run_in_main,
+                           (code, payload, result_name), None)
+    elif payload is not None:
+        ok, res = _call_in(interpid, _call_in_main,
+                           (code_or_callable, args, kwargs, payload), None)
+    else:
         try:
-            _call_in(interpid, _bind_data, (data,), None)
-        except NotShareableError as exc:
-            raise NotShareableError('data is not shareable') from exc
-    result_name = None
-    try:
-        if script:
-            if has_return:
-                result_name = RESULT_NAME
-            excinfo = _interpreters.exec(interpid, code, restrict=True)
-            if excinfo is not None:
-                raise ExecutionFailed(excinfo)
-            res = None
-        else:
-            res = _call_in(interpid, code_or_callable, args, kwargs)
-    finally:
-        try:
-            returned = _call_in(interpid, _finish_run, (result_name,), None)
-        except InterpreterError:
-            # The interpreter is gone or busy; the error that matters,
-            # if any, is already on its way.
-            returned = None
-    return returned if script else res
+            return _call_in(interpid, code_or_callable, args, kwargs)
+        finally:
+            try:
+                _call_in(interpid, _flush_streams, (), None)
+            except InterpreterError:
+                # Busy or gone: the streams are flushed by whoever is in
+                # it, or went with it.
+                pass
+    if not ok:
+        raise NotShareableError('data is not shareable') from \
+            NotShareableError(res)
+    return res
 
 
 class _Worker:

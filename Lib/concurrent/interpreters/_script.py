@@ -18,8 +18,9 @@ in __main__, and "from m import *", locals() or exec() work as usual.
 
 import ast
 import functools
+import marshal
 
-__all__ = ['RESULT_NAME', 'FILENAME', 'compile_script']
+__all__ = ['RESULT_NAME', 'FILENAME', 'compile_script', 'marshal_script']
 
 # The __main__ name that holds () until a top-level return runs, then
 # the returned value as a 1-tuple.  Interpreter.run() removes it.
@@ -199,3 +200,13 @@ def compile_script(source):
                 exc.text = lines[exc.lineno - 1] + '\n'
         raise
     return code, has_return
+
+
+@functools.lru_cache(maxsize=128)
+def marshal_script(source):
+    """Return (bytes, has_return): compile_script(source), marshalled.
+
+    Interpreter.run() sends the code to the target interpreter this way.
+    """
+    code, has_return = compile_script(source)
+    return marshal.dumps(code), has_return

@@ -396,7 +396,7 @@ class InterpreterTests(unittest.TestCase):
         iid = _interpreters.create('legacy')
         self.addCleanup(_interpreters.destroy, iid)
         result, excinfo = _interpreters.call(
-            iid, _testcapi.return_null_without_error)
+            iid, _testcapi.return_null_without_error, ())
         self.assertIsNone(result)
         self.assertEqual(excinfo.type.__name__, 'SystemError')
         self.assertIn('returned NULL without setting an exception',
@@ -432,7 +432,7 @@ class ErrorMessageTests(unittest.TestCase):
     def test_lowlevel_call_result_not_shareable(self):
         self.check(interpreters.NotShareableError,
                    'object does not support cross-interpreter data',
-                   _interpreters.call, self.interp.id, threading.Lock)
+                   _interpreters.call, self.interp.id, threading.Lock, ())
 
     def test_exec_function_with_args(self):
         for func in (lambda x: None, lambda *a: None, lambda **k: None,
