@@ -32,7 +32,7 @@ PIN = os.path.join(TOP, 'upstream', 'python3.14-testsuite.pin')
 LIST = os.path.join(HERE, 'expected-failures.txt')
 CHILD = os.path.join(HERE, 'child.py')
 
-CATEGORIES = ('extension', 'env', 'bug')
+CATEGORIES = ('extension', 'py314', 'env', 'bug')
 FAILING = ('fail', 'error', 'crash', 'timeout', 'uxsuccess')
 MAX_RESTARTS = 20
 
@@ -49,7 +49,7 @@ __file__ = _conformance_os.path.join(__path__[-1], '__init__.py')
 with open(__file__, encoding='utf-8') as _conformance_f:
     exec(compile(_conformance_f.read(), __file__, 'exec'))
 del _conformance_os, _conformance_f
-'''
+{extra}'''
 
 
 def read_pin_tests():
@@ -101,14 +101,17 @@ def stage(tests_dir, workdir):
     root = os.path.join(workdir, 'stage')
     shutil.copytree(os.path.join(tests_dir, 'test'),
                     os.path.join(root, 'test'))
-    for rel, subdir in (('test', 'test'),
-                        (os.path.join('test', 'support'),
-                         os.path.join('test', 'support'))):
+    support_extra = (
+        '# load_package_tests() discovers packages under STDLIB_DIR: the 3.14\n'
+        '# test packages are here.\n'
+        f'STDLIB_DIR = {root!r}\n')
+    for rel, extra in (('test', ''),
+                       (os.path.join('test', 'support'), support_extra)):
         path = os.path.join(root, rel, '__init__.py')
         if os.path.exists(path):
             sys.exit(f'{tests_dir}: {rel}/__init__.py must not be a 3.14 file')
         with open(path, 'w', encoding='utf-8') as f:
-            f.write(PACKAGE_STUB.format(subdir=subdir))
+            f.write(PACKAGE_STUB.format(subdir=rel, extra=extra))
     return root
 
 
@@ -258,17 +261,16 @@ def main():
                         help='seconds one test may take (default: %(default)s)')
     parser.add_argument('--file-timeout', type=float, default=1800,
                         help='seconds one module may take (default: %(default)s)')
-    parser.add_argument('--print-failures', action='store_true',
-                        help='print the expected-failures list that matches '
-                             'this run (reasons of listed tests kept) on '
-                             'standard output, the report on standard error')
+    parser.add_argument('--print-failures', nargs='?', const='-',
+                        metavar='FILE',
+                        help='write the expected-failures list that matches '
+                             'this run (reasons of listed tests kept) to FILE, '
+                             'or print it after the report')
     parser.add_argument('--json', help='write the outcomes to this file')
     args = parser.parse_args()
 
-    out = sys.stderr if args.print_failures else sys.stdout
-
     def say(*a):
-        print(*a, file=out, flush=True)
+        print(*a, flush=True)
 
     python = shlex.split(args.python)
     modules = args.tests or read_pin_tests()
@@ -290,8 +292,7 @@ def main():
             c = fr.counts()
             say(f'{module}: {c["passed"]} passed, {c["failed"]} failed, '
                 f'{c["errors"]} errors, {c["skipped"]} skipped '
-                f'({len(fr.results)} of {fr.collected} tests, '
-                f'{fr.seconds:.0f} s)')
+                f'({fr.collected} tests collected, {fr.seconds:.0f} s)')
             ours = sorted(n for n, f in fr.modules.items()
                           if stage_root and f.startswith(stage_root))
             if stage_root:
@@ -358,6 +359,8 @@ def main():
         f'{total["errors"]} errors, {total["skipped"]} skipped, in '
         f'{len(runs)} files ({sum(fr.seconds for fr in runs):.0f} s)')
     for cat, title in (('extension', 'expected failures: fork extensions'),
+                       ('py314', 'expected failures: the test needs a 3.14 '
+                                 'feature outside PEP 734'),
                        ('env', 'expected failures: fail on CPython 3.14 '
                                'itself in this environment')):
         ids = [t for t, e in listed.items() if e[0] == cat and t in failing]
@@ -406,7 +409,18 @@ def main():
                                                     fr.results[t][0])))
                 lines.append(f'{t}  {cat}  {reason}')
             lines.append('')
-        print('\n'.join(lines).rstrip('\n'))
+        text = '\n'.join(lines).rstrip('\n') + '\n'
+        if args.print_failures == '-':
+            say('')
+            say(f'conformance: the list for this run:')
+            say('-' * 72)
+            sys.stdout.write(text)
+            say('-' * 72)
+        else:
+            with open(args.print_failures, 'w', encoding='utf-8') as f:
+                f.write(text)
+            say(f'conformance: wrote the list for this run to '
+                f'{args.print_failures}')
         return 0
 
     ok = not unexpected and not unexpected_pass
