@@ -248,7 +248,7 @@ def main():
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('tests', nargs='*', metavar='TEST',
                         help='test modules to run (default: all of the pin)')
-    parser.add_argument('--tests-dir', required=True,
+    parser.add_argument('--tests-dir',
                         help='directory holding the pinned 3.14 files')
     parser.add_argument('--python', default=os.path.join(TOP, 'python'),
                         help='command of the Python to test (default: %(default)s)')
@@ -267,7 +267,13 @@ def main():
                              'this run (reasons of listed tests kept) to FILE, '
                              'or print it after the report')
     parser.add_argument('--json', help='write the outcomes to this file')
+    parser.add_argument('--log-dir',
+                        default=os.path.join(TOP, 'build', 'conformance'),
+                        help='where the output of each module is kept '
+                             '(default: %(default)s)')
     args = parser.parse_args()
+    if not args.native and not args.tests_dir:
+        parser.error('--tests-dir is required (unless --native)')
 
     def say(*a):
         print(*a, flush=True)
@@ -280,9 +286,10 @@ def main():
     with tempfile.TemporaryDirectory(prefix='conformance-') as workdir:
         stage_root = None if args.native else stage(args.tests_dir, workdir)
         env = child_env(stage_root)
-        logdir = os.path.join(TOP, 'build', 'conformance')
+        logdir = args.log_dir
         os.makedirs(logdir, exist_ok=True)
-        say(f'conformance: CPython 3.14 tests from {args.tests_dir}')
+        say(f'conformance: CPython 3.14 tests from '
+            f'{"its own test package" if args.native else args.tests_dir}')
         say(f'conformance: testing {args.python}; logs in {logdir}')
         for module in modules:
             logpath = os.path.join(logdir, f'{module}.log')
