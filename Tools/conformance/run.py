@@ -1,6 +1,6 @@
 """Run CPython 3.14's PEP 734 tests, unmodified, against a Python.
 
-    python run.py --tests DIR [--python CMD] [options] [TEST ...]
+    python run.py --tests-dir DIR [--python CMD] [options] [TEST ...]
 
 DIR holds the pinned 3.14 files (scripts/fetch-testsuite puts them in the
 cache); TEST names the test modules to run (default: all those in
@@ -102,12 +102,13 @@ def stage(tests_dir, workdir):
     shutil.copytree(os.path.join(tests_dir, 'test'),
                     os.path.join(root, 'test'))
     support_extra = (
-        '# load_package_tests() discovers packages under STDLIB_DIR: the 3.14\n'
-        '# test packages are here.\n'
+        '# load_package_tests() discovers packages under STDLIB_DIR: the\n'
+        '# 3.14 test packages are here.\n'
         f'STDLIB_DIR = {root!r}\n')
     for rel, extra in (('test', ''),
                        (os.path.join('test', 'support'), support_extra)):
         path = os.path.join(root, rel, '__init__.py')
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         if os.path.exists(path):
             sys.exit(f'{tests_dir}: {rel}/__init__.py must not be a 3.14 file')
         with open(path, 'w', encoding='utf-8') as f:
@@ -245,27 +246,31 @@ def run_file(python, module, env, workdir, logpath, args, only=None):
 
 def main():
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('tests', nargs='*', metavar='TEST',
                         help='test modules to run (default: all of the pin)')
     parser.add_argument('--tests-dir',
                         help='directory holding the pinned 3.14 files')
     parser.add_argument('--python', default=os.path.join(TOP, 'python'),
-                        help='command of the Python to test (default: %(default)s)')
+                        help='command of the Python to test '
+                             '(default: %(default)s)')
     parser.add_argument('--native', action='store_true',
                         help="use the tested Python's own test package (to "
                              "run against CPython 3.14 itself)")
     parser.add_argument('--list', default=LIST,
                         help='expected-failures list (default: %(default)s)')
     parser.add_argument('--timeout', type=float, default=300,
-                        help='seconds one test may take (default: %(default)s)')
+                        help='seconds one test may take '
+                             '(default: %(default)s)')
     parser.add_argument('--file-timeout', type=float, default=1800,
-                        help='seconds one module may take (default: %(default)s)')
+                        help='seconds one module may take '
+                             '(default: %(default)s)')
     parser.add_argument('--print-failures', nargs='?', const='-',
                         metavar='FILE',
-                        help='write the expected-failures list that matches '
-                             'this run (reasons of listed tests kept) to FILE, '
-                             'or print it after the report')
+                        help='write the expected-failures list that '
+                             'matches this run (reasons of listed tests '
+                             'kept) to FILE, or print it after the report')
     parser.add_argument('--json', help='write the outcomes to this file')
     parser.add_argument('--log-dir',
                         default=os.path.join(TOP, 'build', 'conformance'),
