@@ -30,7 +30,7 @@ QUICKTESTS = $(INTERP_TESTS) $(FORK_OWN_TESTS) $(REGRESSION_TESTS)
 
 # `make conformance`: CPython 3.14's own PEP 734 tests, run unmodified against
 # ./python (Tools/conformance/README.md).  CONFORMANCEOPTS passes options to
-# Tools/conformance/run.py, e.g. --print-failures=FILE or test module names.
+# Tools/conformance/run.py, e.g. "--write-list FILE" or test module names.
 CONFORMANCEOPTS =
 
 # The test targets run without the caller's PYTHON* variables, which change
@@ -51,7 +51,7 @@ help:
 	@echo "make test             the whole regression suite (TESTS=..., TESTOPTS=...)"
 	@echo "make quicktest        the interpreter suites and a regression subset"
 	@echo "make conformance      CPython 3.14's PEP 734 tests against ./python"
-	@echo "                      (CONFORMANCEOPTS=\"--print-failures=FILE ...\")"
+	@echo "                      (CONFORMANCEOPTS=\"--write-list FILE ...\")"
 	@echo "make refleak          refleak hunter on the interpreter suites (pydebug build)"
 	@echo "make bench            benchmark against the SPEC performance table"
 	@echo "                      (BENCHOPTS=\"--quick --compare PYTHON ...\")"

@@ -80,15 +80,14 @@ def read_list(path):
 
 
 def list_header(path):
-    """The comment lines at the top of the list, kept by --print-failures."""
+    """The comment block at the top of the list (up to its first blank
+    line), which a regenerated list keeps."""
     header = []
     with open(path, encoding='utf-8') as f:
         for line in f:
-            if line.strip() and not line.startswith('#'):
+            if not line.startswith('#'):
                 break
             header.append(line.rstrip('\n'))
-    while header and not header[-1].strip():
-        header.pop()
     return header
 
 
@@ -266,11 +265,12 @@ def main():
     parser.add_argument('--file-timeout', type=float, default=1800,
                         help='seconds one module may take '
                              '(default: %(default)s)')
-    parser.add_argument('--print-failures', nargs='?', const='-',
-                        metavar='FILE',
-                        help='write the expected-failures list that '
-                             'matches this run (reasons of listed tests '
-                             'kept) to FILE, or print it after the report')
+    parser.add_argument('--print-failures', action='store_true',
+                        help='print, after the report, the expected-failures '
+                             'list that matches this run (listed tests keep '
+                             'their category and reason)')
+    parser.add_argument('--write-list', metavar='FILE',
+                        help='write that list to FILE')
     parser.add_argument('--json', help='write the outcomes to this file')
     parser.add_argument('--log-dir',
                         default=os.path.join(TOP, 'build', 'conformance'),
@@ -327,7 +327,7 @@ def main():
 
         # Unlisted failures get a second chance in a fresh process.
         flaky = []
-        if not args.print_failures:
+        if not (args.print_failures or args.write_list):
             for fr in runs:
                 again = [t for t, (o, _) in fr.results.items()
                          if o in FAILING and t not in expected
@@ -408,31 +408,39 @@ def main():
         for t in unexpected_pass:
             say(f'    unexpected success: {t}: remove it from the list')
 
-    if args.print_failures:
+    if args.print_failures or args.write_list:
+        # Modules not run keep their entries as they are.
+        by_module = {fr.module: fr for fr in runs}
+        order = read_pin_tests()
+        order += [m for m in by_module if m not in order]
         lines = list_header(args.list) + ['']
-        for fr in runs:
-            ids = [t for t, (o, _) in fr.results.items() if o in FAILING]
+        for module in order:
+            fr = by_module.get(module)
+            if fr is None:
+                ids = [t for t in expected if belongs(t, module)]
+            else:
+                ids = [t for t, (o, _) in fr.results.items() if o in FAILING]
             if not ids:
                 continue
-            lines.append(f'# {fr.module}')
+            lines.append(f'# {module}')
             for t in ids:
-                cat, reason = expected.get(
-                    t, ('bug', 'TODO: triage: ' + (fr.results[t][1] or
-                                                    fr.results[t][0])))
+                cat, reason = expected.get(t) or (
+                    'bug', 'TODO: triage: ' + (fr.results[t][1] or
+                                               fr.results[t][0]))
                 lines.append(f'{t}  {cat}  {reason}')
             lines.append('')
         text = '\n'.join(lines).rstrip('\n') + '\n'
-        if args.print_failures == '-':
+        if args.print_failures:
             say('')
-            say(f'conformance: the list for this run:')
+            say('conformance: the list for this run:')
             say('-' * 72)
             sys.stdout.write(text)
             say('-' * 72)
-        else:
-            with open(args.print_failures, 'w', encoding='utf-8') as f:
+        if args.write_list:
+            with open(args.write_list, 'w', encoding='utf-8') as f:
                 f.write(text)
             say(f'conformance: wrote the list for this run to '
-                f'{args.print_failures}')
+                f'{args.write_list}')
         return 0
 
     ok = not unexpected and not unexpected_pass
