@@ -403,8 +403,11 @@ def main():
             say(f'    {outcome.upper()}: {t}\n        {detail}')
     if unexpected_pass:
         say('')
+        shown = os.path.relpath(args.list, TOP)
+        if shown.startswith('..'):
+            shown = args.list
         say(f'UNEXPECTED SUCCESSES: {len(unexpected_pass)} (remove them '
-            f'from {os.path.relpath(args.list, TOP)})')
+            f'from {shown})')
         for t in unexpected_pass:
             say(f'    unexpected success: {t}: remove it from the list')
 
