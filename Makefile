@@ -10,8 +10,16 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 -include $(BUILD)/config.mk
 
-# The suites `make test` runs: the interpreter suites, the fork's own tests,
-# and a regression subset that shows the patched interpreter is sound.
+# `make test` is CPython's `make test`: the whole regression suite, upstream's
+# tests and ours, through regrtest's --fast-ci (-j0, -u all,-cpu, a timeout per
+# test file, rerun of failures, fail on environment changes).  TESTS=... runs
+# only the named test files, TESTOPTS=... replaces the options.
+TESTS =
+TESTOPTS = --fast-ci
+
+# `make quicktest`: the interpreter suites, the fork's own tests, and a
+# regression subset that shows the patched interpreter is sound: 28 test
+# files, about 2 minutes.
 INTERP_TESTS = test__interpreters test__interpchannels test__interpqueues \
 	test_crossinterp test_interpreters
 FORK_OWN_TESTS = test_fork_base
@@ -19,23 +27,32 @@ REGRESSION_TESTS = test_capi test_exceptions test_threading \
 	test_concurrent_futures test_sys \
 	test_import test_embed test_pickle test_queue test_os \
 	test_http_cookies test_tarfile test_zipfile test_bz2
-TESTS = $(INTERP_TESTS) $(FORK_OWN_TESTS) $(REGRESSION_TESTS)
-# regrtest options; --fast-ci is what CPython's own CI uses (-j0, -u all,-cpu,
-# per-test timeout, rerun of failures, fail on environment changes).
-TESTOPTS = --fast-ci
+QUICKTESTS = $(INTERP_TESTS) $(FORK_OWN_TESTS) $(REGRESSION_TESTS)
+
+# `make conformance`: CPython 3.14's own PEP 734 tests, run unmodified against
+# ./python (Tools/conformance/README.md).  CONFORMANCEOPTS passes options to
+# Tools/conformance/run.py, e.g. "--write-list FILE" or test module names.
+CONFORMANCEOPTS =
+
+# The test targets run without the caller's PYTHON* variables, which change
+# what tests see (PYTHONUNBUFFERED, PYTHONDONTWRITEBYTECODE, ...).
+NO_PYTHON_ENV = $(TOP)/scripts/without-python-env
 
 # Sub-make: use all cores unless the caller already runs a jobserver.
 SUBMAKE = case '$(MAKEFLAGS)' in *jobserver*) j= ;; *) j=-j$(JOBS) ;; esac; \
 	$(MAKE) --no-print-directory $$j -C $(OBJ)
 
-.PHONY: all build assemble test refleak bench install clean distclean deps \
-	refresh-patches discard-edits check-configured help
+.PHONY: all build assemble test quicktest conformance refleak bench install \
+	clean distclean deps refresh-patches discard-edits check-configured help
 
 all: build
 
 help:
 	@echo "make                  build ./python (after ./configure)"
-	@echo "make test             run the fork's test suites (TESTS=..., TESTOPTS=...)"
+	@echo "make test             the whole regression suite (TESTS=..., TESTOPTS=...)"
+	@echo "make quicktest        the interpreter suites and a regression subset"
+	@echo "make conformance      CPython 3.14's PEP 734 tests against ./python"
+	@echo "                      (CONFORMANCEOPTS=\"--write-list FILE ...\")"
 	@echo "make refleak          refleak hunter on the interpreter suites (pydebug build)"
 	@echo "make bench            benchmark against the SPEC performance table"
 	@echo "                      (BENCHOPTS=\"--quick --compare PYTHON ...\")"
@@ -65,11 +82,18 @@ build: assemble
 	@$(TOP)/python -c 'import sys; print("make: built ./python", sys.version.split()[0])'
 
 test: build
-	$(TOP)/python -m test $(TESTOPTS) $(TESTS)
+	$(NO_PYTHON_ENV) $(TOP)/python -m test $(TESTOPTS) $(TESTS)
+
+quicktest: build
+	$(NO_PYTHON_ENV) $(TOP)/python -m test $(TESTOPTS) $(QUICKTESTS)
+
+conformance: build
+	@$(NO_PYTHON_ENV) $(TOP)/scripts/conformance "$(FORK_CACHE_DIR)" \
+	    $(TOP)/python $(CONFORMANCEOPTS)
 
 # The refleak hunter over the interpreter suites; needs ./configure --with-pydebug.
 refleak: build
-	$(TOP)/python -m test -R 3:3 $(INTERP_TESTS)
+	$(NO_PYTHON_ENV) $(TOP)/python -m test -R 3:3 $(INTERP_TESTS)
 
 # The performance benchmark (Tools/interpbench); not part of `make test`.
 # BENCHOPTS passes options, e.g. BENCHOPTS="--quick" or
