@@ -32,7 +32,7 @@ PIN = os.path.join(TOP, 'upstream', 'python3.14-testsuite.pin')
 LIST = os.path.join(HERE, 'expected-failures.txt')
 CHILD = os.path.join(HERE, 'child.py')
 
-CATEGORIES = ('extension', 'py314', 'env', 'bug')
+CATEGORIES = ('extension', 'compat313', 'py314', 'env', 'bug')
 FAILING = ('fail', 'error', 'crash', 'timeout', 'uxsuccess')
 MAX_RESTARTS = 20
 
