@@ -457,11 +457,9 @@ class CloseRaceTests(_ChildMixin, unittest.TestCase):
     def test_close_racing_prepare_main(self):
         self.race(_RACE_ROUND, op="interp.prepare_main(x=1, y='spam')")
 
-    @known_bug(4, 'list_all() revives an interpreter that is finalizing')
     def test_list_all_racing_close(self):
         self.race(_LIST_ALL_RACE, close='interp.close()')
 
-    @known_bug(4, 'list_all() revives an interpreter that is finalizing')
     def test_list_all_racing_del(self):
         self.race(_LIST_ALL_RACE, close='del interp')
 
@@ -784,7 +782,7 @@ class CtrlCTests(_ChildMixin, unittest.TestCase):
 # fork() while interpreters run in other threads
 
 _FORK = '''
-import os, signal, sys, threading, time, warnings
+import faulthandler, os, signal, sys, threading, time, warnings
 from concurrent import interpreters
 
 FORKS = {forks}
@@ -845,6 +843,8 @@ for t in threads:
     t.start()
 
 def child():
+    # A hung child shows where it hangs, and ends.
+    faulthandler.dump_traceback_later(TIMEOUT / 2, exit=True)
     main = interpreters.get_main()
     if interpreters.list_all() != [main]:
         return 2
