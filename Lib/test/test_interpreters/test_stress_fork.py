@@ -457,6 +457,8 @@ class CloseRaceTests(_ChildMixin, unittest.TestCase):
     def test_close_racing_prepare_main(self):
         self.race(_RACE_ROUND, op="interp.prepare_main(x=1, y='spam')")
 
+    @known_bug(4, 'list_all() walks the interpreters while close() frees '
+                  'one (ASan: use-after-free in PyInterpreterState_Next)')
     def test_list_all_racing_close(self):
         self.race(_LIST_ALL_RACE, close='interp.close()')
 
@@ -906,6 +908,9 @@ print('forks', forks)
 @threading_helper.requires_working_threading()
 class ForkStressTests(_ChildMixin, unittest.TestCase):
 
+    @known_bug(3, 'a fork child sometimes hangs in Queue.get(): the queue '
+                  'module state is not reset after fork ("Also reported as '
+                  'fragile")')
     def test_fork_with_interpreters_running(self):
         budget = 60.0
         code = _FORK.format(forks=50, budget=budget,
