@@ -121,3 +121,30 @@ clean:
 
 distclean:
 	rm -rf $(BUILD) $(TOP)/python
+
+# --- Sanitizer builds and the stress suite --------------------------------
+# Each sanitizer builds the same build/src in a directory of its own
+# (build/asan, build/tsan), so the normal build in build/obj is untouched.
+# scripts/sanitize configures and builds it, runs the tests and fails if a
+# test fails or a sanitizer reported anything (reports: build/KIND/logs).
+# SAN_TESTS / TSAN_TESTS choose the suites, SAN_TESTOPTS regrtest's options.
+SAN_TESTS = $(INTERP_TESTS) test_concurrent_futures.test_interpreter_pool
+TSAN_TESTS = test__interpqueues test__interpchannels \
+	test_interpreters.test_queues test_interpreters.test_channels
+STRESS_TESTS = test_interpreters.test_stress_fork
+STRESSOPTS = -u cpu -v
+
+.PHONY: sanitize asan tsan stress
+
+# AddressSanitizer + UndefinedBehaviorSanitizer over the interpreter suites.
+sanitize asan: assemble
+	@$(TOP)/scripts/sanitize asan $(SAN_TESTS)
+
+# ThreadSanitizer over the queue and channel tests.
+tsan: assemble
+	@$(TOP)/scripts/sanitize tsan $(TSAN_TESTS)
+
+# The bounded stress suite (Lib/test/test_interpreters/test_stress_fork.py);
+# FORK_STRESS_KNOWN_BUGS=1 also runs the tests skipped for known bugs.
+stress: build
+	$(TOP)/python -m test $(STRESSOPTS) $(STRESS_TESTS)
