@@ -3,13 +3,14 @@ and small details that match CPython 3.14 (fork patches
 crossinterp-excinfo-capture, crossinterp-314-conversion-errors,
 subinterp-main-like-314, exit-warn-remaining-subinterpreters, ...)."""
 
-import contextlib
+import os
+import subprocess
 import sys
 import textwrap
 import traceback
 import unittest
 from test import support
-from test.support import import_helper, script_helper
+from test.support import import_helper, os_helper, script_helper
 
 _interpreters = import_helper.import_module('_interpreters')
 from concurrent import interpreters
@@ -160,6 +161,270 @@ class ErrDisplayTests(unittest.TestCase):
             captured = _interpreters.capture_exception(exc)
             expected = ''.join(traceback.format_exception(exc))
         self.assertEqual(captured.errdisplay, expected[:-1])
+
+
+_BIG = 2**1000
+
+
+class RegistryOnlyConversionTests(unittest.TestCase):
+    """A registry-only conversion that fails raises NotShareableError with
+    the original error as its cause, as in 3.14 (issue 12, point 2)."""
+
+    def setUp(self):
+        self.interp = interpreters.create()
+        self.addCleanup(self.interp.close)
+
+    def assert_overflow_cause(self, exc):
+        self.assertIsInstance(exc, interpreters.NotShareableError)
+        self.assertIsInstance(exc.__cause__, OverflowError)
+
+    def test_exec_shared(self):
+        with self.assertRaises(interpreters.NotShareableError) as cm:
+            _interpreters.exec(self.interp.id, 'pass', {'x': _BIG})
+        self.assert_overflow_cause(cm.exception)
+
+    def test_exec_shared_tuple_item(self):
+        with self.assertRaises(interpreters.NotShareableError) as cm:
+            _interpreters.exec(self.interp.id, 'pass', {'x': (1, _BIG)})
+        self.assertIn('(1, ', str(cm.exception))
+        self.assert_overflow_cause(cm.exception.__cause__)
+
+    def test_exec_shared_unshareable_item(self):
+        with self.assertRaises(interpreters.NotShareableError) as cm:
+            _interpreters.exec(self.interp.id, 'pass', {'x': (1, object())})
+        cause = cm.exception.__cause__
+        self.assertIsInstance(cause, interpreters.NotShareableError)
+        self.assertIsNone(cause.__cause__)
+
+    def test_prepare_main(self):
+        with self.assertRaises(interpreters.NotShareableError) as cm:
+            self.interp.prepare_main(x=_BIG)
+        self.assert_overflow_cause(cm.exception)
+
+    def test_queue_put_registry_only(self):
+        _interpqueues = import_helper.import_module('_interpqueues')
+        qid = _interpqueues.create(0, 3, 0)
+        self.addCleanup(_interpqueues.destroy, qid)
+        with self.assertRaises(interpreters.NotShareableError) as cm:
+            _interpqueues.put(qid, _BIG, 3, 0)
+        self.assert_overflow_cause(cm.exception)
+        # The full fallback still sends it (pickled).
+        _interpqueues.put(qid, _BIG, 3, 1)
+
+    def test_still_usable(self):
+        _interpreters.exec(self.interp.id, 'y = x', {'x': 2**40})
+        self.assertEqual(self.interp.call(eval, 'y'), 2**40)
+
+
+def _returns():
+    return 1
+
+
+def _no_return():
+    len('spam')
+
+
+def _uses_global():
+    _returns()
+
+
+def _with_default(a=1):
+    pass
+
+
+class XIDataHookErrorsTests(unittest.TestCase):
+    """_testinternalcapi.get_crossinterp_data() fails as 3.14's does:
+    NotShareableError, the original error as its cause (issue 12)."""
+
+    def setUp(self):
+        self.capi = import_helper.import_module('_testinternalcapi')
+
+    def check(self, obj, mode, msg, cause=None, cause_msg=None):
+        with self.assertRaises(interpreters.NotShareableError) as cm:
+            self.capi.get_crossinterp_data(obj, mode)
+        self.assertIn(msg, str(cm.exception))
+        if cause is None:
+            self.assertIsNone(cm.exception.__cause__)
+        else:
+            self.assertIsInstance(cm.exception.__cause__, cause)
+            if cause_msg is not None:
+                self.assertEqual(str(cm.exception.__cause__), cause_msg)
+
+    def test_xidata(self):
+        self.check(_BIG, 'xidata', 'does not support cross-interpreter data',
+                   OverflowError)
+        self.check(object(), 'xidata', 'does not support')
+
+    def test_marshal(self):
+        self.check(object(), 'marshal', 'object could not be marshalled',
+                   ValueError)
+
+    def test_pickle(self):
+        import threading
+        self.check(threading.Lock(), 'pickle', 'object could not be pickled',
+                   TypeError)
+
+    def test_code(self):
+        self.check(1, 'code', 'expected code, got 1')
+        self.check('x = 1', 'code', "expected code, got 'x = 1'")
+
+    def test_func(self):
+        self.check(1, 'func', 'expected a function, got 1')
+        for func, why in [(_uses_global, 'globals not supported'),
+                          (_with_default, 'defaults not supported')]:
+            with self.subTest(func=func):
+                self.check(func, 'func',
+                           'only stateless functions are shareable',
+                           ValueError, why)
+
+    def test_script(self):
+        for mode in ('script', 'script-pure'):
+            with self.subTest(mode=mode):
+                self.check(1, mode, 'object not a valid script', TypeError)
+                self.check('x =', mode, 'object not a valid script',
+                           SyntaxError)
+                self.check(_returns, mode, 'object not a valid script',
+                           ValueError,
+                           'code that returns a value is not a script')
+                self.check(_returns.__code__, mode,
+                           'object not a valid script', ValueError,
+                           'code that returns a value is not a script')
+                self.capi.get_crossinterp_data(_no_return, mode)
+
+    def test_script_pure_globals(self):
+        # Checked in code objects and functions only, not in source.
+        self.check(_uses_global, 'script-pure', 'object not a valid script',
+                   ValueError, 'globals not supported')
+        self.check(_uses_global.__code__, 'script-pure',
+                   'object not a valid script', ValueError,
+                   'globals not supported')
+        self.capi.get_crossinterp_data(_uses_global, 'script')
+        for source in ('print(x)', b'x = y', 'import os'):
+            with self.subTest(source=source):
+                self.capi.get_crossinterp_data(source, 'script-pure')
+
+    def test_exec_keeps_plain_errors(self):
+        # exec() raises the reason itself, as 3.14's does.
+        interp = interpreters.create()
+        self.addCleanup(interp.close)
+        with self.assertRaises(SyntaxError):
+            _interpreters.exec(interp.id, 'x =')
+        with self.assertRaises(ValueError):
+            _interpreters.exec(interp.id, _returns)
+        with self.assertRaises(TypeError) as cm:
+            _interpreters.exec(interp.id, 5)
+        self.assertNotIsInstance(cm.exception, interpreters.NotShareableError)
+
+
+_TOKEN_SCRIPT = textwrap.dedent("""
+    import contextvars
+    assert repr(contextvars.Token.MISSING) == '<Token.MISSING>'
+    var = contextvars.ContextVar('var')
+    token = var.set(1)
+    assert token.old_value is contextvars.Token.MISSING
+    """)
+
+
+class MainLike314Tests(unittest.TestCase):
+    """Small things a new interpreter has as in 3.14 (issue 12)."""
+
+    def setUp(self):
+        self.interp = interpreters.create()
+        self.addCleanup(self.interp.close)
+
+    def test_token_missing(self):
+        exec(_TOKEN_SCRIPT, {})
+        self.interp.exec(_TOKEN_SCRIPT)
+
+    def test_main_has_no_annotations(self):
+        self.assertNotIn('__annotations__',
+                         self.interp.call(eval, 'list(globals())'))
+
+    def test_module_annotations_still_work(self):
+        self.interp.exec('x: int = 1')
+        self.assertEqual(self.interp.call(eval, '__annotations__'),
+                         {'x': int})
+
+    def test_supports_isolated_interpreters(self):
+        self.assertIs(sys.implementation.supports_isolated_interpreters, True)
+        self.assertIs(
+            self.interp.call(eval,
+                             '__import__("sys").implementation'
+                             '.supports_isolated_interpreters'),
+            True)
+
+
+_REMAINING = (b'RuntimeWarning: remaining subinterpreters; '
+              b'close them with Interpreter.close()')
+
+_EXIT_SCRIPT = textwrap.dedent("""
+    import atexit, sys
+    from concurrent import interpreters
+    interp = interpreters.create()
+    atexit.register(lambda: print('atexit ran', flush=True))
+    class D:
+        def __del__(self):
+            print('module teardown', flush=True)
+    d = D()
+    print('end', flush=True)
+    """)
+
+
+@support.requires_subprocess()
+class ExitWarningTests(unittest.TestCase):
+    """At exit with subinterpreters alive, a RuntimeWarning comes after the
+    atexit callbacks and before the modules are torn down, as in 3.14
+    (issue 12, point 2)."""
+
+    def run_python(self, *args, **kwargs):
+        proc = subprocess.run([sys.executable, *args],
+                              stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT,
+                              timeout=support.SHORT_TIMEOUT, **kwargs)
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        return proc.stdout
+
+    def assert_warned_once(self, out):
+        self.assertEqual(out.count(_REMAINING), 1, out)
+        self.assertIn(b'<sys>:0: ' + _REMAINING + b'\n', out)
+
+    def test_script(self):
+        with os_helper.temp_dir() as tmp:
+            path = os.path.join(tmp, 'script.py')
+            with open(path, 'w', encoding='utf-8') as f:
+                f.write(_EXIT_SCRIPT)
+            out = self.run_python(path)
+        self.assert_warned_once(out)
+        self.assertEqual(out.splitlines(),
+                         [b'end', b'atexit ran', b'<sys>:0: ' + _REMAINING,
+                          b'module teardown'])
+
+    def test_dash_c(self):
+        out = self.run_python('-c', _EXIT_SCRIPT)
+        self.assert_warned_once(out)
+        self.assertLess(out.index(b'atexit ran'), out.index(_REMAINING))
+        self.assertLess(out.index(_REMAINING), out.index(b'module teardown'))
+
+    def test_repl(self):
+        out = self.run_python(
+            '-i', '-q',
+            input=b'from concurrent import interpreters\n'
+                  b'interp = interpreters.create()\n',
+            env={**os.environ, 'TERM': 'dumb', 'PYTHON_BASIC_REPL': '1'})
+        self.assert_warned_once(out)
+
+    def test_no_warning_when_closed(self):
+        out = self.run_python('-c', textwrap.dedent("""
+            from concurrent import interpreters
+            interpreters.create().close()
+            """))
+        self.assertNotIn(b'remaining subinterpreters', out)
+
+    def test_warning_as_error(self):
+        # Reported, and finalization goes on.
+        out = self.run_python('-W', 'error', '-c', _EXIT_SCRIPT)
+        self.assertIn(_REMAINING, out)
+        self.assertIn(b'module teardown', out)
 
 
 if __name__ == '__main__':
