@@ -352,7 +352,7 @@ class ScriptTests(unittest.TestCase):
         self.assertEqual(self.check_code(script_func), script_func.__code__)
 
     def test_function_returns_value(self):
-        for obj in (stateless, stateless.__code__, lambda: None,
+        for obj in (stateless, stateless.__code__, lambda: 1,
                     compile('1', '<x>', 'eval')):
             with self.subTest(obj=obj):
                 cause = self.assert_not_script(obj, ValueError)

@@ -154,6 +154,20 @@ class ErrDisplayTests(unittest.TestCase):
         captured = self.capture_with_format(ValueError('x'), [])
         self.assertEqual(captured.errdisplay, '')
 
+    @support.requires_subprocess()
+    def test_empty_output_writes_inside_buffer(self):
+        # The allocator's debug hooks catch a write before the buffer
+        # (upstream wrote a NUL there) when it is freed.
+        script = textwrap.dedent("""
+            import traceback, _interpreters
+            traceback.TracebackException.format = lambda self, **kw: iter([])
+            captured = _interpreters.capture_exception(ValueError('x'))
+            print(repr(captured.errdisplay))
+            """)
+        rc, out, err = script_helper.assert_python_ok(
+            '-c', script, PYTHONMALLOC='debug')
+        self.assertEqual(out.strip(), b"''")
+
     def test_usual_output(self):
         try:
             raise ValueError('spam')
