@@ -526,6 +526,34 @@ class NoMemorySweepTests(unittest.TestCase):
         self.assertLessEqual(seen, {'MemoryError', 'ExecutionFailed',
                                     'SystemError', 'NoneType'})
 
+    def test_queue_put_keeps_memory_error(self):
+        # Pickling a list that fails for lack of memory is a MemoryError,
+        # not a NotShareableError about the list.
+        import_helper.import_module('_testcapi')
+        script = textwrap.dedent("""
+            import _testcapi
+            from concurrent import interpreters
+            q = interpreters.create_queue()
+            wrapped = 0
+            for start in range(400):
+                try:
+                    _testcapi.set_nomemory(start, start + 1)
+                    q.put([1, 'two', 3.0])
+                except interpreters.NotShareableError as exc:
+                    _testcapi.remove_mem_hooks()
+                    if isinstance(exc.__cause__, MemoryError):
+                        wrapped += 1
+                except MemoryError:
+                    _testcapi.remove_mem_hooks()
+                else:
+                    _testcapi.remove_mem_hooks()
+                while not q.empty():
+                    q.get_nowait()
+            print(wrapped)
+            """)
+        rc, out, err = script_helper.assert_python_ok('-c', script)
+        self.assertEqual(out.strip(), b'0')
+
 
 if __name__ == '__main__':
     unittest.main()
