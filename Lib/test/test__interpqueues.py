@@ -118,8 +118,10 @@ class CreateTests(QueueTestBase):
     def test_bad_fallback(self):
         for fallback in (2, -2):
             with self.subTest(fallback=fallback):
+                # By keyword: create(0, x, 2) is 3.13's create(maxsize,
+                # fmt, unboundop) (see test_compat313_queues).
                 with self.assertRaises(ValueError):
-                    _interpqueues.create(0, REPLACE, fallback)
+                    _interpqueues.create(0, REPLACE, fallback=fallback)
 
     def test_list_all(self):
         qid = self.create(0, ERROR, FALLBACK_NONE)
@@ -165,7 +167,9 @@ class PutGetTests(QueueTestBase):
     def test_put_bad_fallback(self):
         qid = self.create(0)
         with self.assertRaises(ValueError):
-            _interpqueues.put(qid, 1, REPLACE, 3)
+            # By keyword: put(qid, 1, x, 3) is 3.13's put(qid, obj,
+            # fmt, unboundop) (see test_compat313_queues).
+            _interpqueues.put(qid, 1, REPLACE, fallback=3)
 
     def test_empty(self):
         qid = self.create(0)

@@ -1,11 +1,14 @@
 """Implements InterpreterPoolExecutor."""
 
+import collections
+import itertools
 import operator
 import queue
 import sys
 import time
 import _interpreters
 from concurrent import interpreters
+from concurrent.futures import _base
 from concurrent.futures import thread as _thread
 
 
@@ -286,57 +289,97 @@ class InterpreterPoolExecutor(_thread.ThreadPoolExecutor):
         super().__init__(max_workers, thread_name_prefix,
                          initializer, initargs)
 
-    def map(self, fn, *iterables, timeout=None, chunksize=1):
+    def map(self, fn, *iterables, timeout=None, chunksize=1,
+            buffersize=None):
         """Return an iterator equivalent to map(fn, *iterables).
 
         As Executor.map(): every call is made, in some worker's interpreter,
         and the iterator yields the results in order, raising the
         exception of a call that failed when it reaches it, or TimeoutError
-        once timeout seconds have passed since map() was called.
+        once timeout seconds have passed since map() was called.  With a
+        buffersize, at most that many inputs are taken from the iterables
+        ahead of the results yielded, so they may be infinite.
 
         Fork extension: the calls go to the workers in batches of
         chunksize; by default the batch size follows the number of calls
-        and workers.  A batch saves a future and a work queue trip per
-        call, which many small calls spend most of their time on.  Once
-        the caller stops iterating, the calls not yet started are dropped.
+        (or the buffersize) and workers.  A batch saves a future and a
+        work queue trip per call, which many small calls spend most of
+        their time on.  With a buffersize, a batch is never larger than
+        it.  Once the caller stops iterating, the calls not yet started
+        are dropped.
         """
+        _base._check_buffersize(buffersize)
         if timeout is not None:
             end_time = timeout + time.monotonic()
         if chunksize < 1:
             raise ValueError("chunksize must be >= 1.")
-        argslist = list(zip(*iterables))
+        args_iter = zip(*iterables)
+        if buffersize is None:
+            argslist = list(args_iter)
+            args_iter = None
+            if chunksize == 1:
+                chunksize = self._auto_batch_size(len(argslist))
+        else:
+            # The first batches fill the buffer; then each result asked
+            # for makes room for one input, and a batch goes as soon as
+            # there is room for a whole one.
+            buffersize = min(buffersize, sys.maxsize)
+            argslist = list(itertools.islice(args_iter, buffersize))
+            if chunksize == 1:
+                chunksize = self._auto_batch_size(buffersize)
+            chunksize = min(chunksize, buffersize)
         if argslist:
             # Refuse what submit() refuses (a script, for one) before any
             # call is made.
             self._resolve_work_item_task(fn, (), {})
-        if chunksize == 1:
-            chunksize = len(argslist) // (self._max_workers
-                                          * _BATCHES_PER_WORKER)
-            chunksize = max(1, min(chunksize, _MAX_AUTO_BATCH))
-        batches = [_Batch(fn, argslist[i:i + chunksize])
-                   for i in range(0, len(argslist), chunksize)]
+        batches = collections.deque(
+            _Batch(fn, argslist[i:i + chunksize])
+            for i in range(0, len(argslist), chunksize))
+        fetched = len(argslist)
         del argslist
         for batch in batches:
             batch.submit(self)
+        # With a buffersize the iterator submits the next batches: it keeps
+        # the executor alive until it is exhausted or closed.  Without one
+        # it does not refer to the executor.
+        executor = self if buffersize is not None else None
 
         # Yield must be hidden in a closure so that the calls are submitted
         # before the first value is asked for.
         def result_iterator():
+            nonlocal fetched
+            asked = 0
+            exhausted = buffersize is None or fetched < buffersize
             try:
-                # reverse to keep the order of the calls
-                batches.reverse()
                 while batches:
-                    batch = batches[-1]
+                    batch = batches[0]
                     for _ in range(len(batch.argslist)):
+                        asked += 1
+                        while (not exhausted
+                               and asked + buffersize - fetched >= chunksize):
+                            more = list(itertools.islice(args_iter,
+                                                         chunksize))
+                            exhausted = len(more) < chunksize
+                            if more:
+                                fetched += len(more)
+                                more = _Batch(fn, more)
+                                more.submit(executor)
+                                batches.append(more)
+                            more = None
                         if timeout is None:
                             yield batch.next_result()
                         else:
                             yield batch.next_result(
                                 max(0.0, end_time - time.monotonic()))
-                    batches.pop()
+                    batches.popleft()
             finally:
                 # The current batch too, if it raised or timed out.
                 for batch in batches:
                     batch.abandoned = True
                     batch.future.cancel()
         return result_iterator()
+
+    def _auto_batch_size(self, ncalls):
+        """Return the size of map()'s batches for ncalls calls."""
+        size = ncalls // (self._max_workers * _BATCHES_PER_WORKER)
+        return max(1, min(size, _MAX_AUTO_BATCH))

@@ -1,14 +1,18 @@
 """A simple channel between interpreters (an extension of this fork).
 
-A Channel is built on two cross-interpreter queues: one carries the
+A Channel is built on three cross-interpreter queues: one carries the
 items, each wrapped in a 1-tuple (put with UNBOUND_ERROR), and the
 end-of-channel marker None (put with UNBOUND, so that it outlives the
-interpreter that closed the channel);
-the other, of size one, is full once the channel is closed.  Passing a
-Channel to another interpreter passes the ids of the two queues.
+interpreter that closed the channel); the second, of size one, is full
+once the channel is closed; the third, of size one, is a lock that
+send() and close() hold, so that the end marker comes after every item
+whose send() succeeded.  Passing a Channel to another interpreter
+passes the ids of the three queues.
 """
 
+import _thread
 import weakref
+import _interpqueues
 from . import _queues
 from ._queues import Queue, QueueEmpty, QueueError
 
@@ -24,15 +28,27 @@ class ChannelClosedError(QueueError):
 _known_channels = weakref.WeakValueDictionary()
 
 
-def _channel(items_id, closed_id):
-    """Return the Channel for the two queue ids (used by pickle)."""
+def _channel(items, closed, lock):
+    """Return the Channel for its three queues, or their ids (for pickle).
+
+    Channel.__reduce__() pickles the Queue objects, not their ids, so a
+    Channel inside an item put on a queue keeps its queues alive until the
+    item is taken.
+    """
+    def queue(q):
+        return q if isinstance(q, Queue) else Queue(q)
+    items_id = items.id if isinstance(items, Queue) else items
     try:
         return _known_channels[items_id]
     except KeyError:
         pass
     self = object.__new__(Channel)
-    self._items = Queue(items_id)
-    self._closed = Queue(closed_id)
+    self._items = queue(items)
+    self._closed = queue(closed)
+    self._lock = queue(lock)
+    self._owner = None
+    self._depth = 0
+    self._close_pending = False
     return _known_channels.setdefault(items_id, self)
 
 
@@ -51,10 +67,13 @@ class Channel:
     def __new__(cls):
         items = _queues.create(unbounditems=_queues.UNBOUND_ERROR)
         closed = _queues.create(maxsize=1)
-        return _channel(items.id, closed.id)
+        lock = _queues.create(maxsize=1,
+                              unbounditems=_queues.UNBOUND_REMOVE)
+        return _channel(items.id, closed.id, lock.id)
 
     def __reduce__(self):
-        return (_channel, (self._items.id, self._closed.id))
+        # The Queue objects, not their ids: see _channel().
+        return (_channel, (self._items, self._closed, self._lock))
 
     def __repr__(self):
         return f'<{type(self).__name__} {self.id}>'
@@ -75,11 +94,48 @@ class Channel:
     def send(self, obj):
         """Send the object; raise ChannelClosedError if closed.
 
-        It never blocks: the channel has no size limit.
+        It never blocks for long: the channel has no size limit, and
+        send() only waits for a send() or close() that another thread
+        is doing on the same channel.
         """
-        if self.closed:
-            raise ChannelClosedError(f'channel {self.id} is closed')
-        self._items.put((obj,))
+        self._acquire()
+        try:
+            if self.closed:
+                raise ChannelClosedError(f'channel {self.id} is closed')
+            self._items.put((obj,))
+        finally:
+            self._release()
+
+    def _acquire(self):
+        # The lock is re-entrant for the thread that holds it, as
+        # converting an object in send() may call back into the
+        # channel (a __reduce__ that sends or closes).
+        me = _thread.get_ident()
+        if self._owner == me:
+            self._depth += 1
+            return
+        # A lock held by an interpreter that is destroyed is released
+        # (UNBOUND_REMOVE).  Try without waiting first, the common case.
+        try:
+            _interpqueues.put(self._lock.id, None, -1, 0)
+        except _queues.QueueFull:
+            self._lock.put(None)
+        self._owner = me
+        self._depth = 1
+
+    def _release(self):
+        self._depth -= 1
+        if self._depth:
+            return
+        try:
+            if self._close_pending:
+                # After the item of the send() that held the lock when
+                # close() was called from inside it, if any.
+                self._close_pending = False
+                self._items.put(None, unbounditems=_queues.UNBOUND)
+        finally:
+            self._owner = None
+            _interpqueues.get(self._lock.id)
 
     def recv(self, timeout=None):
         """Return the next object, waiting for one if there is none.
@@ -115,8 +171,13 @@ class Channel:
         ChannelClosedError, as send() does at once.  Closing a closed
         channel does nothing.
         """
+        self._acquire()
         try:
-            self._closed.put_nowait(True)
-        except _queues.QueueFull:
-            return
-        self._items.put(None, unbounditems=_queues.UNBOUND)
+            try:
+                self._closed.put_nowait(True)
+            except _queues.QueueFull:
+                return
+            # The end marker is put when the lock is released.
+            self._close_pending = True
+        finally:
+            self._release()

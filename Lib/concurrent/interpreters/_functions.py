@@ -9,9 +9,12 @@ sends a Python function like a value:
 - Any other function (a lambda, a nested function, a closure, one
   defined in __main__ or by exec()) goes as its marshalled code, its
   name, qualified name and module name, its defaults and keyword
-  defaults, its closure cells and their contents, its __doc__ and
-  __dict__, and the globals its code (and the code nested in it) loads.
-  Global values that are builtins are left out: the target's are used.
+  defaults, its closure cells and their contents, its __doc__,
+  __dict__ and __annotations__, and the globals its code (and the code
+  nested in it) loads.  Global values that are builtins are left out:
+  the target's are used.  An annotation that cannot be rebuilt in the
+  target (a class defined in __main__, say) arrives as a string, as if
+  written under "from __future__ import annotations".
 - A module crosses by name and is imported in the target.
 - Every other value is pickled as usual, so functions nested in
   containers, defaults, cells or globals go by the same rules.  The
@@ -19,9 +22,21 @@ sends a Python function like a value:
   shared, recursive and mutually recursive functions work.
 
 In the target the function is rebuilt with types.FunctionType() over a
-fresh globals dict, one per source globals dict per transfer, whose
-__builtins__ are the target's.  The source's globals are copies there:
-a function that rebinds a global changes only its own copy.
+globals dict whose __builtins__ are the target's:
+
+- For the functions of a module (the dict is the __dict__ of a module
+  in sys.modules, __main__ included), one dict per (source interpreter,
+  module name), kept by the target while the source interpreter exists
+  and shared by all the functions of that module rebuilt there.  What
+  they write stays: a global that some function sent there assigns
+  (with a "global" statement) belongs to the target once it is set
+  there, and later transfers leave it alone, so a counter keeps
+  counting and a value set by a pool's initializer is seen by the
+  later tasks.  The other globals (constants, helper functions...) take
+  the caller's current value at each transfer.  Neither the caller's
+  module nor the target's __main__ sees these writes.
+- For other globals dicts (exec() with a dict of one's own), a fresh
+  dict per source dict per transfer.
 """
 
 import builtins
@@ -33,6 +48,7 @@ import sys
 import types
 import weakref
 
+import _interpreters
 from _interpreters import NotShareableError
 
 
@@ -54,12 +70,21 @@ _NAME_OPS = frozenset(opcode.opmap[name] for name in (
     'STORE_GLOBAL', 'DELETE_GLOBAL',
 ))
 
+# Opcodes that bind or unbind a global.
+_STORE_OPS = frozenset(opcode.opmap[name] for name in (
+    'STORE_GLOBAL', 'DELETE_GLOBAL',
+))
+
 _MISSING = object()
 _GLOBALS = globals()
+_INTERP_ID = _interpreters.get_current()[0]
 
 
-def _add_global_names(code, names):
-    """Add to the set "names" the globals that code may use."""
+def _add_global_names(code, names, stored):
+    """Add to the set "names" the globals that code may use.
+
+    The globals it may bind or unbind go in the set "stored" too.
+    """
     co_names = code.co_names
     if co_names:
         raw = code.co_code
@@ -75,9 +100,11 @@ def _add_global_names(code, names):
                 names.add(co_names[arg >> 1])
             elif op in _NAME_OPS:
                 names.add(co_names[arg])
+                if op in _STORE_OPS:
+                    stored.add(co_names[arg])
     for const in code.co_consts:
         if type(const) is _CodeType:
-            _add_global_names(const, names)
+            _add_global_names(const, names, stored)
 
 
 def global_names(code):
@@ -93,14 +120,15 @@ _CODE_CACHE_SIZE = 256
 
 
 def _code_info(code):
-    """Return (marshalled code, sorted global names) for code."""
+    """Return (marshalled code, sorted global names, stored names)."""
     key = id(code)
     entry = _code_cache.get(key)
     if entry is not None and entry[0]() is code:
         return entry[1]
     names = set()
-    _add_global_names(code, names)
-    info = (marshal.dumps(code), tuple(sorted(names)))
+    stored = set()
+    _add_global_names(code, names, stored)
+    info = (marshal.dumps(code), tuple(sorted(names)), frozenset(stored))
     if len(_code_cache) >= _CODE_CACHE_SIZE:
         _code_cache.clear()
 
@@ -172,14 +200,21 @@ def _used_globals(func):
 
 
 class _GlobalsRef:
-    """Stand for a source globals dict; it becomes a fresh dict."""
+    """Stand for a source globals dict in the target.
 
-    __slots__ = ('modname',)
+    The dict of a module becomes the target's namespace for that
+    module of this interpreter; any other, a fresh dict.
+    """
 
-    def __init__(self, modname):
+    __slots__ = ('modname', 'of_module')
+
+    def __init__(self, modname, of_module):
         self.modname = modname
+        self.of_module = of_module
 
     def __reduce__(self):
+        if self.of_module:
+            return _module_globals, (_INTERP_ID, self.modname)
         return _new_globals, (self.modname,)
 
 
@@ -212,20 +247,76 @@ class _Pickler(pickle.Pickler):
         except KeyError:
             pass
         modname = ns.get('__name__', func.__module__)
-        ref = _GlobalsRef(modname if isinstance(modname, str) else None)
+        if not isinstance(modname, str):
+            modname = None
+        module = sys.modules.get(modname) if modname is not None else None
+        of_module = getattr(module, '__dict__', None) is ns
+        ref = _GlobalsRef(modname, of_module)
         self._globals[id(ns)] = (ns, ref)
         return ref
 
     def _reduce_function(self, func):
         self.byvalue.append(func)
-        args = (_code_info(func.__code__)[0], self._globals_ref(func),
+        codebytes, _, stored = _code_info(func.__code__)
+        args = (codebytes, self._globals_ref(func),
                 func.__name__, func.__closure__)
         # The function is memoized before its state is pickled, so the
         # state may refer back to it (recursion).
+        annotations = func.__annotations__
         state = (func.__qualname__, func.__module__, func.__doc__,
                  func.__defaults__, func.__kwdefaults__, _used_globals(func),
-                 func.__dict__ or None)
+                 stored or None, func.__dict__ or None,
+                 _annotations_state(annotations) if annotations else None)
         return _make_function, args, state, None, None, _set_function_state
+
+
+# id() of the annotations dicts being pickled
+_annotations_in_progress = set()
+
+
+def _annotation_text(value):
+    """Return value as the string annotation that would stand for it."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, type):
+        if value.__module__ in ('builtins', '__main__'):
+            return value.__qualname__
+        return f'{value.__module__}.{value.__qualname__}'
+    try:
+        return repr(value)
+    except Exception:
+        return _typename(value)
+
+
+def _annotations_state(annotations):
+    """Return what rebuilds annotations in the target.
+
+    That is {name: (pickle or None, string)}: each annotation is pickled
+    on its own, so that one that cannot be rebuilt in the target (a
+    class of the caller's __main__, say) stops neither the function nor
+    the others, and its string is there to fall back on.
+    """
+    key = id(annotations)
+    # An annotation may hold the function itself (or another function
+    # whose annotations hold it): its annotations then go as strings.
+    nested = key in _annotations_in_progress
+    _annotations_in_progress.add(key)
+    try:
+        state = {}
+        for name, value in annotations.items():
+            data = None
+            if not nested:
+                try:
+                    file = io.BytesIO()
+                    _Pickler(file).dump(value)
+                    data = file.getvalue()
+                except Exception:
+                    pass
+            state[name] = (data, _annotation_text(value))
+        return state
+    finally:
+        if not nested:
+            _annotations_in_progress.discard(key)
 
 
 def _reduce_cell(cell):
@@ -250,6 +341,42 @@ def _new_globals(modname):
     return {'__name__': modname, '__builtins__': builtins}
 
 
+# (source interpreter ID, module name) -> the namespace that the
+# functions of that module share here (interpreter IDs are not reused).
+# Those of closed interpreters go when a new one is made.
+_module_namespaces = {}
+# id(namespace) -> the names its functions bind or unbind.
+_owned_names = {}
+
+
+def _forget_closed_sources():
+    """Drop the namespaces of source interpreters that are gone."""
+    try:
+        alive = {interpid for interpid, *_ in _interpreters.list_all()}
+    except Exception:
+        return
+    for key in list(_module_namespaces):
+        if key[0] not in alive:
+            ns = _module_namespaces.pop(key, None)
+            if ns is not None:
+                _owned_names.pop(id(ns), None)
+
+
+def _module_globals(interpid, modname):
+    key = (interpid, modname)
+    ns = _module_namespaces.get(key)
+    if ns is None:
+        if _module_namespaces:
+            _forget_closed_sources()
+        # Another thread may make it at the same time: one wins.
+        new = _new_globals(modname)
+        _owned_names[id(new)] = set()
+        ns = _module_namespaces.setdefault(key, new)
+        if ns is not new:
+            del _owned_names[id(new)]
+    return ns
+
+
 def _new_cell():
     return _CellType()
 
@@ -269,8 +396,20 @@ def _make_function(codebytes, globals, name, closure):
 
 
 def _set_function_state(func, state):
-    qualname, modname, doc, defaults, kwdefaults, used, attrs = state
-    func.__globals__.update(used)
+    (qualname, modname, doc, defaults, kwdefaults, used, stored, attrs,
+     annotations) = state
+    ns = func.__globals__
+    owned = _owned_names.get(id(ns))
+    if owned is None:
+        ns.update(used)
+    else:
+        # What the functions of the module set here stays; the rest
+        # follows the caller.
+        if stored:
+            owned.update(stored)
+        for name, value in used.items():
+            if name not in owned or name not in ns:
+                ns[name] = value
     func.__qualname__ = qualname
     func.__module__ = modname
     func.__doc__ = doc
@@ -278,6 +417,18 @@ def _set_function_state(func, state):
     func.__kwdefaults__ = kwdefaults
     if attrs:
         func.__dict__.update(attrs)
+    if annotations is not None:
+        func.__annotations__ = {name: _load_annotation(data, text)
+                                for name, (data, text) in annotations.items()}
+
+
+def _load_annotation(data, text):
+    if data is not None:
+        try:
+            return pickle.loads(data)
+        except Exception:
+            pass
+    return text
 
 
 def bind_main(data):

@@ -1,5 +1,6 @@
 """Queues that pass objects safely between interpreters."""
 
+import pickle
 import queue
 import time
 import weakref
@@ -49,6 +50,9 @@ class ItemInterpreterDestroyed(QueueError,
 _SHARED_ONLY = 0
 _FULL_FALLBACK = 1
 
+# The "fmt" of an item that Python 3.13's queues pickled themselves.
+_FMT_PICKLED = 1
+
 UNBOUND = _crossinterp.UnboundItem.singleton('queue', __name__)
 
 
@@ -63,14 +67,24 @@ def create(maxsize=0, *, unbounditems=UNBOUND):
     """
     unbound = _crossinterp.serialize_unbound(unbounditems, UNBOUND)
     unboundop, = unbound
-    qid = _queues.create(maxsize, unboundop, _FULL_FALLBACK)
+    # The fallback goes by keyword: create(maxsize, x, 1) is Python
+    # 3.13's create(maxsize, fmt, unboundop) to the low-level module.
+    qid = _queues.create(maxsize, unboundop, fallback=_FULL_FALLBACK)
     return Queue(qid, _unbound=unbound)
 
 
 def list_all():
     """Return a Queue object for every queue that exists."""
-    return [Queue(qid, _unbound=(unboundop,))
-            for qid, unboundop, _ in _queues.list_all()]
+    queues = []
+    # The entries of queues made by Python 3.13's low-level create()
+    # have another shape, so each queue is asked for its defaults.
+    for qid, *_ in _queues.list_all():
+        try:
+            queues.append(Queue(qid))
+        except QueueNotFoundError:
+            # It was destroyed meanwhile.
+            pass
+    return queues
 
 
 _known_queues = weakref.WeakValueDictionary()
@@ -118,7 +132,13 @@ class Queue:
             return self
         if _unbound is None:
             # This raises QueueNotFoundError for an unknown id.
-            unboundop, _ = _queues.get_queue_defaults(id)
+            fmt = _queues._get_fmt(id)
+            if fmt is None:
+                unboundop, _ = _queues.get_queue_defaults(id)
+            else:
+                # Made by Python 3.13's form of the low-level create().
+                _, unboundop = _queues.get_queue_defaults(id)
+                cls = _Queue313
             _unbound = (unboundop,)
         self = super().__new__(cls)
         self._id = id
@@ -146,6 +166,10 @@ class Queue:
         return hash(self._id)
 
     def __reduce__(self):
+        # When put() pickles an item that holds this queue, the item
+        # keeps the queue alive until it is taken, so that it can be
+        # unpickled even if every Queue object of it is gone by then.
+        _queues._hold_in_transit(self._id)
         return (type(self), (self._id,))
 
     @property
@@ -217,14 +241,9 @@ class Queue:
                      else self._unboundop(unbounditems))
         if timeout is not None:
             timeout = self._timeout(timeout)
-        # Try without waiting first: that call takes no keyword arguments,
-        # and a queue mostly has room.
-        try:
-            _queues.put(self._id, obj, unboundop, _FULL_FALLBACK)
-            return
-        except QueueFull:
-            pass
-        # This waits without polling: it wakes up as soon as there is room.
+        # This converts the object once, adds it at once if there is
+        # room, and otherwise waits without polling: it wakes up as soon
+        # as there is room.
         _queues.put(self._id, obj, unboundop, _FULL_FALLBACK,
                     block=True, timeout=timeout)
 
@@ -333,6 +352,59 @@ class Queue:
         if timeout < 0:
             raise ValueError('timeout value must be non-negative')
         return timeout
+
+
+class _Queue313(Queue):
+    # A queue made by Python 3.13's low-level create(maxsize, fmt,
+    # unboundop), e.g. by a library written for 3.13.  The low-level
+    # module answers for it in 3.13's shapes, and an item whose fmt is
+    # _FMT_PICKLED holds pickled bytes, as 3.13's own queues made them.
+    # Queue(id) returns this for such a queue.
+
+    def _put(self, obj, unbounditems, **kwargs):
+        fmt = _queues._get_fmt(self._id)
+        if fmt == _FMT_PICKLED:
+            obj = pickle.dumps(obj)
+        _queues.put(self._id, obj, fmt=fmt,
+                    unboundop=self._unboundop(unbounditems),
+                    fallback=_FULL_FALLBACK, **kwargs)
+
+    def put(self, obj, block=True, timeout=None, *, unbounditems=None):
+        if not block:
+            return self.put_nowait(obj, unbounditems=unbounditems)
+        if timeout is not None:
+            timeout = self._timeout(timeout)
+        self._put(obj, unbounditems, block=True, timeout=timeout)
+
+    def put_nowait(self, obj, *, unbounditems=None):
+        self._put(obj, unbounditems)
+
+    def _result(self, res):
+        obj, fmt, unboundop = res
+        if unboundop is not None:
+            return _crossinterp.resolve_unbound(
+                unboundop, ItemInterpreterDestroyed, UNBOUND)
+        if fmt == _FMT_PICKLED:
+            return pickle.loads(obj)
+        return obj
+
+    def get(self, block=True, timeout=None):
+        if not block:
+            return self.get_nowait()
+        if timeout is not None:
+            timeout = self._timeout(timeout)
+        return self._result(
+            _queues.get(self._id, block=True, timeout=timeout))
+
+    def get_nowait(self):
+        return self._result(_queues.get(self._id))
+
+    def __repr__(self):
+        return f'Queue({self.id})'
+
+    async def aput(self, obj, timeout=None, *, unbounditems=None):
+        await self._retry(
+            lambda: self._put(obj, unbounditems), QueueFull, timeout)
 
 
 _queues._register_heap_types(Queue, QueueEmpty, QueueFull)

@@ -94,13 +94,9 @@ class _ChannelEnd:
             return NotImplemented
         return other._id == self._id
 
-    # for pickling:
-    def __getnewargs__(self):
-        return (int(self._id),)
-
-    # for pickling:
-    def __getstate__(self):
-        return None
+    # for pickling, with every protocol:
+    def __reduce__(self):
+        return (type(self), (int(self._id),))
 
     @property
     def id(self):
@@ -178,7 +174,7 @@ class SendChannel(_ChannelEnd):
     def __new__(cls, cid, *, _unbound=None):
         if _unbound is None:
             try:
-                unboundop, _ = _channels.get_channel_defaults(cid)
+                unboundop = _channels.get_channel_defaults(cid)
                 _unbound = (unboundop,)
             except ChannelNotFoundError:
                 _unbound = _crossinterp.serialize_unbound(UNBOUND, UNBOUND)
@@ -191,8 +187,23 @@ class SendChannel(_ChannelEnd):
         info = self._info
         return info.closed or info.closing
 
-    def _unboundop(self, unbound):
-        """Return the low-level flag for unbound (None: the default)."""
+    @property
+    def unbounditems(self):
+        """The default for the send methods' "unbounditems"."""
+        unboundop, = self._unbound
+        items = _crossinterp._UNBOUND_FLAG_TO_CONSTANT[unboundop]
+        return UNBOUND if items is _crossinterp.UNBOUND else items
+
+    def _unboundop(self, unbound, unbounditems=None):
+        """Return the low-level flag for unbound (None: the default).
+
+        "unbound" is the name 3.13's helpers used, "unbounditems" the
+        name of 3.14's; both are accepted.
+        """
+        if unbounditems is not None:
+            if unbound is not None:
+                raise TypeError('give unbound or unbounditems, not both')
+            unbound = unbounditems
         if unbound is None:
             unboundop, = self._unbound
         else:
@@ -200,25 +211,26 @@ class SendChannel(_ChannelEnd):
         return unboundop
 
     def send(self, obj, timeout=None, *,
-             unbound=None, fallback=_FULL_FALLBACK,
+             unbound=None, unbounditems=None, fallback=_FULL_FALLBACK,
              ):
         """Send the object (i.e. its data) to the channel's receiving end.
 
         This blocks until the object is received.
         """
-        unboundop = self._unboundop(unbound)
+        unboundop = self._unboundop(unbound, unbounditems)
         _channels.send(self._id, obj, unboundop, fallback,
                        timeout=timeout, blocking=True)
 
     def send_nowait(self, obj, *,
-                    unbound=None, fallback=_FULL_FALLBACK,
+                    unbound=None, unbounditems=None,
+                    fallback=_FULL_FALLBACK,
                     ):
         """Send the object to the channel's receiving end.
 
         If the object is immediately received then return True
         (else False).  Otherwise this is the same as send().
         """
-        unboundop = self._unboundop(unbound)
+        unboundop = self._unboundop(unbound, unbounditems)
         # XXX Note that at the moment channel_send() only ever returns
         # None.  This should be fixed when channel_send_wait() is added.
         # See bpo-32604 and gh-19829.
@@ -226,25 +238,27 @@ class SendChannel(_ChannelEnd):
                               blocking=False)
 
     def send_buffer(self, obj, timeout=None, *,
-                    unbound=None, fallback=_FULL_FALLBACK,
+                    unbound=None, unbounditems=None,
+                    fallback=_FULL_FALLBACK,
                     ):
         """Send the object's buffer to the channel's receiving end.
 
         This blocks until the object is received.
         """
-        unboundop = self._unboundop(unbound)
+        unboundop = self._unboundop(unbound, unbounditems)
         _channels.send_buffer(self._id, obj, unboundop, fallback,
                               timeout=timeout, blocking=True)
 
     def send_buffer_nowait(self, obj, *,
-                           unbound=None, fallback=_FULL_FALLBACK,
+                           unbound=None, unbounditems=None,
+                           fallback=_FULL_FALLBACK,
                            ):
         """Send the object's buffer to the channel's receiving end.
 
         If the object is immediately received then return True
         (else False).  Otherwise this is the same as send().
         """
-        unboundop = self._unboundop(unbound)
+        unboundop = self._unboundop(unbound, unbounditems)
         return _channels.send_buffer(self._id, obj, unboundop, fallback,
                                      blocking=False)
 
