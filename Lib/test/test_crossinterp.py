@@ -34,6 +34,15 @@ def with_defaults(a=1):
     return a
 
 
+# Scripts return nothing: code that returns a value is refused.
+def script_func():
+    len('spam')
+
+
+def script_uses_global():
+    roundtrip
+
+
 class Picklable:
 
     def __init__(self, value):
@@ -100,8 +109,10 @@ class RegistryModeTests(unittest.TestCase):
             get_data((1, [2]), 'xidata')
 
     def test_int_overflow(self):
-        with self.assertRaises(OverflowError):
+        # As in 3.14: NotShareableError, the OverflowError as its cause.
+        with self.assertRaises(NotShareableError) as cm:
             get_data(2**100, 'xidata')
+        self.assertIsInstance(cm.exception.__cause__, OverflowError)
 
     def test_is_shareable(self):
         self.assertTrue(_interpreters.is_shareable((1, 'a')))
@@ -218,8 +229,9 @@ class SingleTransportTests(unittest.TestCase):
         self.assertEqual(roundtrip(obj, 'marshal'), obj)
 
     def test_marshal_failure(self):
-        with self.assertRaises(ValueError):
+        with self.assertRaises(NotShareableError) as cm:
             get_data(object(), 'marshal')
+        self.assertIsInstance(cm.exception.__cause__, ValueError)
 
     def test_code(self):
         code = stateless.__code__
@@ -263,6 +275,14 @@ class ScriptTests(unittest.TestCase):
         self.assertIsInstance(code, types.CodeType)
         return code
 
+    # As 3.14's hook: NotShareableError("object not a valid script"), the
+    # reason as its cause (exec() raises the reason itself).
+    def assert_not_script(self, obj, cause, mode='script'):
+        with self.assertRaises(NotShareableError) as cm:
+            get_data(obj, mode)
+        self.assertIsInstance(cm.exception.__cause__, cause)
+        return cm.exception.__cause__
+
     def test_str(self):
         code = self.check_code('x = 1 + 1')
         self.assertEqual(code.co_filename, '<script>')
@@ -277,9 +297,8 @@ class ScriptTests(unittest.TestCase):
         self.check_code(bytearray(b'x = 1'))
 
     def test_syntax_error_in_caller(self):
-        with self.assertRaises(SyntaxError) as cm:
-            get_data('1 +', 'script')
-        self.assertEqual(cm.exception.filename, '<script>')
+        cause = self.assert_not_script('1 +', SyntaxError)
+        self.assertEqual(cause.filename, '<script>')
 
     # A str script is compiled once and kept (fork patch
     # crossinterp-script-cache); running it behaves as before.
@@ -301,8 +320,7 @@ class ScriptTests(unittest.TestCase):
 
     def test_syntax_error_every_time(self):
         for _ in range(3):
-            with self.assertRaises(SyntaxError):
-                get_data('1 +', 'script')
+            self.assert_not_script('1 +', SyntaxError)
 
     def test_many_sources(self):
         # More sources than the cache keeps: each still runs as written.
@@ -324,67 +342,79 @@ class ScriptTests(unittest.TestCase):
 
     def test_null_byte(self):
         # As compile(): 3.14 raises SyntaxError here too.
-        with self.assertRaises(SyntaxError):
-            get_data('x = 1\0', 'script')
+        self.assert_not_script('x = 1\0', SyntaxError)
 
     def test_code_object(self):
         code = compile('y = 2', '<x>', 'exec')
         self.assertEqual(self.check_code(code), code)
 
     def test_function(self):
-        self.assertEqual(self.check_code(stateless), stateless.__code__)
+        self.assertEqual(self.check_code(script_func), script_func.__code__)
+
+    def test_function_returns_value(self):
+        for obj in (stateless, stateless.__code__, lambda: 1,
+                    compile('1', '<x>', 'eval')):
+            with self.subTest(obj=obj):
+                cause = self.assert_not_script(obj, ValueError)
+                self.assertEqual(str(cause),
+                                 'code that returns a value is not a script')
 
     def test_function_with_args(self):
-        with self.assertRaises(ValueError):
-            get_data(with_defaults, 'script')
+        self.assert_not_script(with_defaults, ValueError)
 
     def test_varargs(self):
         def f(*args):
             pass
-        with self.assertRaises(ValueError):
-            get_data(f, 'script')
+        self.assert_not_script(f, ValueError)
 
     def test_closure(self):
         x = 1
         def f():
             print(x)
-        with self.assertRaises(ValueError):
-            get_data(f, 'script')
+        self.assert_not_script(f, ValueError)
 
     def test_generator(self):
         def f():
             yield 1
-        with self.assertRaises(ValueError):
-            get_data(f, 'script')
+        self.assert_not_script(f, ValueError)
 
     def test_coroutine(self):
         async def f():
             pass
-        with self.assertRaises(ValueError):
-            get_data(f, 'script')
+        self.assert_not_script(f, ValueError)
 
     def test_unsupported_type(self):
         for obj in [1, None, [], object()]:
             with self.subTest(obj=obj):
-                with self.assertRaises(TypeError):
-                    get_data(obj, 'script')
+                self.assert_not_script(obj, TypeError)
 
     def test_pure_builtins_only(self):
         self.check_code('print(len("spam"))', 'script-pure')
 
     def test_pure_function(self):
-        self.check_code(stateless, 'script-pure')
+        self.check_code(script_func, 'script-pure')
 
-    def test_pure_rejects_globals(self):
-        with self.assertRaises(ValueError):
-            get_data('x = 1', 'script-pure')
+    def test_pure_source_not_checked(self):
+        # As in 3.14: only code objects and functions are checked.
+        for source in ('x = 1', 'print(x)', b'import os'):
+            with self.subTest(source=source):
+                self.check_code(source, 'script-pure')
 
     def test_pure_rejects_function_globals(self):
-        with self.assertRaises(ValueError):
-            get_data(uses_global, 'script-pure')
+        # Globals are checked before the result, as in 3.14.
+        for func in (uses_global, script_uses_global):
+            with self.subTest(func=func):
+                cause = self.assert_not_script(func, ValueError,
+                                               'script-pure')
+                self.assertEqual(str(cause), 'globals not supported')
+
+    def test_pure_rejects_defaults(self):
+        cause = self.assert_not_script(with_defaults, ValueError,
+                                       'script-pure')
+        self.assertEqual(str(cause), 'defaults not supported')
 
     def test_not_pure_allows_globals(self):
-        self.check_code(uses_global, 'script')
+        self.check_code(script_uses_global, 'script')
 
 
 class CodeVarCountsTests(unittest.TestCase):

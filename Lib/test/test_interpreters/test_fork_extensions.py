@@ -477,6 +477,7 @@ class RunOutputTests(unittest.TestCase):
             interp.run_async('import sys\\nsys.stderr.write("err\\\\n")\\n'
                              'print("sub 3")').result()
             print('main 4')
+            interp.close()
             ''')
         proc = subprocess.run([sys.executable, '-c', script],
                               stdout=subprocess.PIPE,
@@ -709,6 +710,7 @@ class RunAsyncTests(_Base):
             def late():
                 fut = interp.run_async('return 1')
                 print(type(fut.exception()).__name__)
+                interp.close()
             atexit.register(late)
             ''')
         proc = subprocess.run([sys.executable, '-c', script],
@@ -722,6 +724,7 @@ class RunAsyncTests(_Base):
             from concurrent import interpreters
             interp = interpreters.create()
             print(interp.run_async('return 6 * 7').result())
+            interp.close()
             ''')
         proc = subprocess.run([sys.executable, '-c', script],
                               capture_output=True, text=True,
