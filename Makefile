@@ -53,6 +53,9 @@ help:
 	@echo "make quicktest        the interpreter suites and a regression subset"
 	@echo "make conformance      CPython 3.14's PEP 734 tests against ./python"
 	@echo "                      (CONFORMANCEOPTS=\"--write-list FILE ...\")"
+	@echo "make stress           the bounded stress suite (FORK_STRESS_KNOWN_BUGS=1 ...)"
+	@echo "make sanitize         ASan+UBSan build in build/asan, interpreter suites under it"
+	@echo "make tsan             TSan build in build/tsan, queue and channel tests under it"
 	@echo "make refleak          refleak hunter on the interpreter suites (pydebug build)"
 	@echo "make bench            benchmark against the SPEC performance table"
 	@echo "                      (BENCHOPTS=\"--quick --compare PYTHON ...\")"
@@ -97,7 +100,7 @@ refleak: build
 
 # The performance benchmark (Tools/interpbench); not part of `make test`.
 # BENCHOPTS passes options, e.g. BENCHOPTS="--quick" or
-# BENCHOPTS="--compare /work/shared/tools/ref314".
+# BENCHOPTS="--compare ../shared/tools/ref314".
 BENCHOPTS =
 bench: build
 	$(TOP)/python $(TOP)/Tools/interpbench/bench.py $(BENCHOPTS)
@@ -147,4 +150,4 @@ tsan: assemble
 # The bounded stress suite (Lib/test/test_interpreters/test_stress_fork.py);
 # FORK_STRESS_KNOWN_BUGS=1 also runs the tests skipped for known bugs.
 stress: build
-	$(TOP)/python -m test $(STRESSOPTS) $(STRESS_TESTS)
+	$(NO_PYTHON_ENV) $(TOP)/python -m test $(STRESSOPTS) $(STRESS_TESTS)

@@ -426,39 +426,25 @@ class CloseRaceTests(_ChildMixin, unittest.TestCase):
         _report(self, out.strip().splitlines()[-1])
         return out
 
-    @known_bug(1, 'close() destroys an interpreter that another thread '
-                  'is entering ("Py_EndInterpreter: not the last thread")')
     def test_close_racing_exec(self):
         self.race(_RACE_ROUND, op="interp.exec('x = sum(range(1000))')")
 
-    @known_bug(1, 'close() destroys an interpreter that another thread '
-                  'is entering ("Py_EndInterpreter: not the last thread")')
     def test_close_racing_call(self):
         self.race(_RACE_ROUND, op='interp.call(sum, range(1000))')
 
-    @known_bug(1, 'close() destroys an interpreter that another thread '
-                  'is entering ("Py_EndInterpreter: not the last thread")')
     def test_close_racing_run(self):
         self.race(_RACE_ROUND, op="interp.run('return 42')")
 
-    @known_bug(1, 'use-after-free when close() runs while call() converts '
-                  'its arguments')
     def test_close_during_call_arguments(self):
         self.race(_CLOSE_DURING_ARGUMENT, op='interp.call(int, Slow())')
 
-    @known_bug(1, 'use-after-free when close() runs while run() converts '
-                  'its data (run() enters three times, item 6)')
     def test_close_during_run_data(self):
         self.race(_CLOSE_DURING_ARGUMENT,
                   op="interp.run('return data', data={'x': Slow()})")
 
-    @known_bug(1, 'close() destroys an interpreter that another thread '
-                  'is entering ("Py_EndInterpreter: not the last thread")')
     def test_close_racing_prepare_main(self):
         self.race(_RACE_ROUND, op="interp.prepare_main(x=1, y='spam')")
 
-    @known_bug(4, 'list_all() walks the interpreters while close() frees '
-                  'one (ASan: use-after-free in PyInterpreterState_Next)')
     def test_list_all_racing_close(self):
         self.race(_LIST_ALL_RACE, close='interp.close()')
 
@@ -622,7 +608,8 @@ class NoMemoryTests(_ChildMixin, unittest.TestCase):
                       f'{start}, MemoryError {outcomes[1]}, '
                       f'success {outcomes[0]}')
 
-    @known_bug(14, 'a failed create() crashes (segfault) in a later round')
+    @known_bug(_SWEEPS, 'create() raises InterpreterError("interpreter '
+                        'creation failed") instead of MemoryError')
     def test_create(self):
         self.one_failure('interpreters.create().close()',
                          cleanup='''
@@ -634,7 +621,8 @@ class NoMemoryTests(_ChildMixin, unittest.TestCase):
     def test_create_none_left(self):
         self.none_left('interpreters.create().close()')
 
-    @known_bug(14, 'a failed exec() crashes (segfault) in a later round')
+    @known_bug(_SWEEPS, 'exec() raises SystemError (a MemoryError lost '
+                        'in the compiler) instead of MemoryError')
     def test_exec(self):
         self.one_failure("interp.exec('x = [1, 2, 3]')",
                          setup='interp = interpreters.create()')
@@ -643,8 +631,8 @@ class NoMemoryTests(_ChildMixin, unittest.TestCase):
         self.none_left("interp.exec('x = [1, 2, 3]')",
                        setup='interp = interpreters.create()')
 
-    @known_bug(11, 'an allocation failure while capturing the error '
-                   'crashes (segfault)')
+    @known_bug(_SWEEPS, 'exec() raises SystemError (a MemoryError lost '
+                        'in the compiler) instead of MemoryError')
     def test_exec_raises(self):
         self.one_failure('''
             try:
@@ -682,8 +670,6 @@ class NoMemoryTests(_ChildMixin, unittest.TestCase):
         self.none_left("interp.prepare_main(a=1, b='spam', c=(1.5, None))",
                        setup='interp = interpreters.create()')
 
-    @known_bug(_SWEEPS, 'put() raises SystemError (error return without '
-                        'exception set)')
     def test_queue_put(self):
         self.one_failure("q.put(('spam', 42, b'eggs'))",
                          setup='q = interpreters.create_queue()',
@@ -770,12 +756,10 @@ class CtrlCTests(_ChildMixin, unittest.TestCase):
                              timeout=self.loop + support.LONG_TIMEOUT)
         _report(self, out.strip())
 
-    @known_bug(15, 'Ctrl-C does not reach a subinterpreter')
     def test_busy_loop(self):
         self.interrupt(f'end = time.monotonic() + {self.loop}\n'
                        f'        while time.monotonic() < end: pass')
 
-    @known_bug(15, 'Ctrl-C does not reach a subinterpreter')
     def test_sleep(self):
         self.interrupt(f'time.sleep({self.loop})')
 
@@ -908,9 +892,6 @@ print('forks', forks)
 @threading_helper.requires_working_threading()
 class ForkStressTests(_ChildMixin, unittest.TestCase):
 
-    @known_bug(3, 'a fork child sometimes hangs in Queue.get(): the queue '
-                  'module state is not reset after fork ("Also reported as '
-                  'fragile")')
     def test_fork_with_interpreters_running(self):
         budget = 60.0
         code = _FORK.format(forks=50, budget=budget,
