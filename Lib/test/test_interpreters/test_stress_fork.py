@@ -27,6 +27,7 @@ from test.support import import_helper, threading_helper
 
 _interpreters = import_helper.import_module('_interpreters')
 from concurrent import interpreters
+from .test_memory import _vmrss_kib
 
 
 RUN_KNOWN_BUGS = bool(os.environ.get('FORK_STRESS_KNOWN_BUGS'))
@@ -50,17 +51,6 @@ _SWEEPS = '"What to build", allocation-failure sweeps'
 
 def setUpModule():
     support.requires('cpu')
-
-
-def _vmrss_kib():
-    try:
-        with open('/proc/self/status', encoding='ascii') as f:
-            for line in f:
-                if line.startswith('VmRSS:'):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    raise unittest.SkipTest('needs VmRSS in /proc/self/status')
 
 
 def _report(test, text):
