@@ -371,6 +371,8 @@ def main():
         f'{total["errors"]} errors, {total["skipped"]} skipped, in '
         f'{len(runs)} files ({sum(fr.seconds for fr in runs):.0f} s)')
     for cat, title in (('extension', 'expected failures: fork extensions'),
+                       ('compat313', 'expected failures: 3.13.5 results '
+                                     'kept for code written for 3.13'),
                        ('py314', 'expected failures: the test needs a 3.14 '
                                  'feature outside PEP 734'),
                        ('env', 'expected failures: fail on CPython 3.14 '
