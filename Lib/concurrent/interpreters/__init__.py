@@ -549,16 +549,9 @@ def _call_in_main(func, args, kwargs, payload):
 
 
 def _flush_streams():
-    # Runs in the target interpreter (it crosses as marshalled code).
+    # Flushes the streams of the interpreter it runs in: the caller's, or
+    # the target's when it crosses there as marshalled code.
     import sys
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except Exception:
-            pass
-
-
-def _flush_own_streams():
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -597,7 +590,7 @@ def _run(interpid, code_or_callable, args, data, kwargs):
         code, has_return = marshal_script(code_or_callable)
         result_name = RESULT_NAME if has_return else None
     payload = _dump_data(data) if data is not None else None
-    _flush_own_streams()
+    _flush_streams()
     if script:
         ok, res = _call_in(interpid, _run_in_main,
                            (code, payload, result_name), None)
