@@ -410,7 +410,12 @@ class SigintTests(unittest.TestCase):
     subinterpreter, as it would in the main interpreter."""
 
     # The code signals (through a queue) once it runs; a thread then
-    # sends SIGINT to the process.  The code would run for a minute.
+    # sends SIGINT to the process, again every half second until the code
+    # has stopped: a signal that comes just before a blocking call starts
+    # (time.sleep()) waits for the call to end, in a subinterpreter as in
+    # the main interpreter.  The default handler raises KeyboardInterrupt
+    # for the first signal only, so that a late one cannot hit the
+    # program after the code stopped.  The code would run for a minute.
     PROGRAM = textwrap.dedent('''
         import os, signal, sys, threading, time
         from concurrent import interpreters
@@ -418,9 +423,13 @@ class SigintTests(unittest.TestCase):
         q = interpreters.create_queue()
         interp.prepare_main(q=q)
         HANDLER
+        done = threading.Event()
         def interrupt():
             q.get(timeout=%r)
-            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(120):
+                os.kill(os.getpid(), signal.SIGINT)
+                if done.wait(0.5):
+                    break
         threading.Thread(target=interrupt).start()
         start = time.monotonic()
         try:
@@ -429,6 +438,8 @@ class SigintTests(unittest.TestCase):
             print(type(exc).__name__)
         else:
             print('returned')
+        finally:
+            done.set()
         print(round(time.monotonic() - start))
         print(interp.exec('import __main__; '
                           'q.put(getattr(__main__, "after", None))') or
@@ -441,7 +452,18 @@ class SigintTests(unittest.TestCase):
             'after = "finished"\n')
     SLEEP = 'q.put(1)\nimport time\ntime.sleep(60)\nafter = "finished"\n'
 
-    def run_program(self, code, handler=''):
+    # Raise KeyboardInterrupt for the first SIGINT only (see PROGRAM).
+    FIRST_ONLY = textwrap.dedent('''
+        def on_sigint(signum, frame, fired=[]):
+            if not fired:
+                fired.append(signum)
+                raise KeyboardInterrupt
+        signal.signal(signal.SIGINT, on_sigint)
+        ''')
+
+    def run_program(self, code, handler=None):
+        if handler is None:
+            handler = self.FIRST_ONLY
         program = (self.PROGRAM.replace('HANDLER', handler)
                    .replace('CODE', repr(code)))
         rc, out, err = script_helper.assert_python_ok('-c', program)
@@ -465,9 +487,19 @@ class SigintTests(unittest.TestCase):
             from concurrent import interpreters
             interp = interpreters.create()
             q = interpreters.create_queue()
+            def on_sigint(signum, frame, fired=[]):
+                if not fired:
+                    fired.append(signum)
+                    raise KeyboardInterrupt
+            signal.signal(signal.SIGINT, on_sigint)
+            done = threading.Event()
             def interrupt():
+                # Again until the call stopped: see SigintTests.PROGRAM.
                 q.get(timeout=%r)
-                os.kill(os.getpid(), signal.SIGINT)
+                for _ in range(120):
+                    os.kill(os.getpid(), signal.SIGINT)
+                    if done.wait(0.5):
+                        break
             def work(q):
                 import time
                 q.put(1)
@@ -477,6 +509,8 @@ class SigintTests(unittest.TestCase):
                 interp.call(work, q)
             except KeyboardInterrupt:
                 print('KeyboardInterrupt')
+            finally:
+                done.set()
             ''' % support.SHORT_TIMEOUT)
         rc, out, err = script_helper.assert_python_ok('-c', program)
         self.assertEqual(out.strip(), b'KeyboardInterrupt')
@@ -496,8 +530,9 @@ class SigintTests(unittest.TestCase):
     def test_code_catches_it(self):
         # The code sees KeyboardInterrupt, as in the main interpreter,
         # and may clean up; the caller still gets the handler's exception.
-        code = ('q.put(1)\n'
-                'try:\n'
+        # The put is inside the try: the signal may come as it returns.
+        code = ('try:\n'
+                '    q.put(1)\n'
                 '    while True: pass\n'
                 'except KeyboardInterrupt:\n'
                 '    after = "caught"\n')
