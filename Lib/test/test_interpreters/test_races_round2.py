@@ -1,0 +1,178 @@
+"""Issue 13, round two: the right exception when one allocation fails.
+
+With _testcapi.set_nomemory(N, N + 1) exactly one allocation fails (the
+N-th from the call on).  Each test sweeps N over the first allocations of
+one operation, in a child process (an old bug shows up as a crash), and
+requires MemoryError (or an error caused by one) or success, never a
+SystemError, SyntaxError, NotShareableError or a crash.  Every loop is
+bounded in count and in time.
+"""
+
+import subprocess
+import sys
+import textwrap
+import unittest
+from test import support
+from test.support import import_helper
+
+import_helper.import_module('_interpreters')
+import_helper.import_module('_testcapi')
+
+
+# The child's common part: a sweep of op() over starts 1..LIMIT, which
+# prints one line per start whose outcome is wrong, then "done".
+_SWEEP = '''
+import sys, time
+import _testcapi
+from concurrent import interpreters
+from concurrent.interpreters import ExecutionFailed
+
+DEADLINE = time.monotonic() + {budget}
+
+def caused_by_memory_error(exc, *, cause_only=False):
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, MemoryError):
+            return True
+        if (isinstance(exc, ExecutionFailed)
+                and exc.excinfo.type.__name__ == 'MemoryError'):
+            return True
+        exc = exc.__cause__ if cause_only else (
+            exc.__cause__ or exc.__context__)
+    return False
+
+{setup}
+
+def op(start):
+{op}
+
+rounds = 0
+for start in range(1, {limit} + 1, {stride}):
+    if time.monotonic() > DEADLINE:
+        break
+    rounds += 1
+    _testcapi.set_nomemory(start, start + 1)
+    try:
+        op(start)
+    except BaseException as exc:
+        _testcapi.remove_mem_hooks()
+        if not {accept}:
+            print(f'start={{start}}: {{type(exc).__name__}}: {{exc}}')
+    else:
+        _testcapi.remove_mem_hooks()
+    {cleanup}
+print('done', rounds)
+'''
+
+
+class _SweepMixin:
+
+    budget = 60.0
+
+    def sweep(self, op, *, setup='', limit=400, stride=1,
+              accept='caused_by_memory_error(exc)', cleanup='pass'):
+        code = _SWEEP.format(
+            budget=self.budget, setup=textwrap.dedent(setup),
+            op=textwrap.indent(textwrap.dedent(op), '    '),
+            limit=limit, stride=stride, accept=accept, cleanup=cleanup)
+        cmd = [sys.executable, '-X', 'faulthandler', '-I', '-c', code]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True,
+                                  timeout=self.budget + support.LONG_TIMEOUT)
+        except subprocess.TimeoutExpired as exc:
+            self.fail(f'child hung: {exc.stderr!r}'[-3000:])
+        out = proc.stdout.strip().splitlines()
+        if proc.returncode != 0 or not out or not out[-1].startswith('done'):
+            self.fail(f'child exited with {proc.returncode}\n'
+                      f'stdout:\n{proc.stdout[-3000:]}\n'
+                      f'stderr:\n{proc.stderr[-3000:]}')
+        wrong = out[:-1]
+        self.assertEqual(wrong, [], 'not a MemoryError')
+        self.assertGreater(int(out[-1].split()[1]), 0)
+
+
+_SOURCE = r'''
+import os
+def f(a, b=1, *c, d, **e):
+    """doc"""
+    x = [i for i in range(a) if i]
+    try:
+        return {k: v for k, v in e.items()}
+    except (ValueError, TypeError) as exc:
+        raise RuntimeError from exc
+    finally:
+        del x
+class C(object):
+    y: int = 3
+    def m(self): return super().m(), f"{self!r:>10} {self.y=}"
+async def g():
+    async with a as b:
+        await b
+match x:
+    case [1, *r]: pass
+    case {"k": v}: pass
+lambda q: q + 1
+'''
+
+
+class CompilerNoMemoryTests(_SweepMixin, unittest.TestCase):
+    """The parser and the compiler raise MemoryError for any failure.
+
+    On the old code: SystemError "error return without exception set"
+    (the tokenizer's encoding name, remove_unused_consts()), SyntaxError
+    "invalid syntax" (the f-string lexer) and a segfault
+    (push_cold_blocks_to_end()).
+    """
+
+    def test_compile(self):
+        self.sweep(f'compile(SOURCE + f"\\nz = {{start}}\\n", "<s>", "exec")',
+                   setup=f'SOURCE = {_SOURCE!r}\n'
+                         f'compile(SOURCE, "<s>", "exec")',
+                   limit=3000)
+
+    def test_exec_compiles(self):
+        # interp.exec() of a str compiles it in the caller: SystemError
+        # around the 90th allocation on the old code.
+        self.sweep("interp.exec('x = [1, 2, 3]')",
+                   setup='interp = interpreters.create()', limit=300)
+
+
+class CreateNoMemoryTests(_SweepMixin, unittest.TestCase):
+    """create() for lack of memory: InterpreterError caused by MemoryError.
+
+    On the old code the chain held only a RuntimeError naming the step of
+    the initialization that failed.  The first few thousand allocations
+    of create() are checked here; later steps of the initialization
+    print or clear their exception (see the patch's description).
+    """
+
+    def test_create(self):
+        self.sweep('interpreters.create().close()',
+                   accept='(isinstance(exc, MemoryError) or '
+                          '(isinstance(exc, interpreters.InterpreterError)'
+                          ' and caused_by_memory_error(exc, cause_only=True)))',
+                   cleanup='''[i.close() for i in interpreters.list_all()
+                                if i.id != 0]''',
+                   limit=3000, stride=37)
+
+
+class CrossNoMemoryTests(_SweepMixin, unittest.TestCase):
+    """call() and prepare_main() raise MemoryError, not NotShareableError.
+
+    On the old code: NotShareableError("func not shareable"),
+    NotShareableError("(1.5, None) does not support cross-interpreter
+    data") and InterpreterError("failed to get __main__ namespace").
+    """
+
+    def test_call(self):
+        self.sweep('assert interp.call(divmod, 7, 2) == (3, 1)',
+                   setup='interp = interpreters.create()', limit=300)
+
+    def test_prepare_main(self):
+        self.sweep("interp.prepare_main(a=1, b='spam', c=(1.5, None))",
+                   setup='interp = interpreters.create()', limit=300)
+
+
+if __name__ == '__main__':
+    unittest.main()
