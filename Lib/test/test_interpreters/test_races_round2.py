@@ -1,4 +1,5 @@
-"""Issue 13, round two: the right exception when one allocation fails.
+"""Issue 13, round two: MemoryError when one allocation fails, and
+Interpreter objects that travel inside queue items.
 
 With _testcapi.set_nomemory(N, N + 1) exactly one allocation fails (the
 N-th from the call on).  Each test sweeps N over the first allocations of
@@ -8,6 +9,7 @@ SystemError, SyntaxError, NotShareableError or a crash.  Every loop is
 bounded in count and in time.
 """
 
+import gc
 import subprocess
 import sys
 import textwrap
@@ -15,8 +17,9 @@ import unittest
 from test import support
 from test.support import import_helper
 
-import_helper.import_module('_interpreters')
-import_helper.import_module('_testcapi')
+_interpreters = import_helper.import_module('_interpreters')
+_interpqueues = import_helper.import_module('_interpqueues')
+from concurrent import interpreters
 
 
 # The child's common part: a sweep of op() over starts 1..LIMIT, which
@@ -69,6 +72,9 @@ print('done', rounds)
 class _SweepMixin:
 
     budget = 60.0
+
+    def setUp(self):
+        import_helper.import_module('_testcapi')
 
     def sweep(self, op, *, setup='', limit=400, stride=1,
               accept='caused_by_memory_error(exc)', cleanup='pass'):
@@ -172,6 +178,90 @@ class CrossNoMemoryTests(_SweepMixin, unittest.TestCase):
     def test_prepare_main(self):
         self.sweep("interp.prepare_main(a=1, b='spam', c=(1.5, None))",
                    setup='interp = interpreters.create()', limit=300)
+
+
+def _alive(interpid):
+    return interpid in [i.id for i in interpreters.list_all()]
+
+
+class InterpreterInTransitTests(unittest.TestCase):
+    """Issue 13.7: an Interpreter object inside a queue item holds its
+    interpreter (an ID reference) until the item is taken or dropped.
+
+    On the old code the interpreter was destroyed with its last
+    Interpreter object, and get() raised NotShareableError caused by
+    InterpreterNotFoundError.
+    """
+
+    def put_only_reference(self, q):
+        interp = interpreters.create()
+        interpid = interp.id
+        q.put([interp, 'spam'])
+        del interp
+        gc.collect()
+        return interpid
+
+    def test_taken(self):
+        q = interpreters.create_queue()
+        interpid = self.put_only_reference(q)
+        self.assertTrue(_alive(interpid))
+        [got, spam] = q.get(timeout=support.SHORT_TIMEOUT)
+        self.assertEqual((got.id, spam), (interpid, 'spam'))
+        self.assertEqual(got.call(divmod, 7, 2), (3, 1))
+        # The receiver's object is now the only reference.
+        del got
+        gc.collect()
+        self.assertFalse(_alive(interpid))
+
+    def test_taken_in_another_interpreter(self):
+        q = interpreters.create_queue()
+        receiver = interpreters.create()
+        self.addCleanup(receiver.close)
+        receiver.prepare_main(q=q)
+        interpid = self.put_only_reference(q)
+        receiver.exec(textwrap.dedent(f"""
+            [got, _] = q.get(timeout={support.SHORT_TIMEOUT})
+            assert got.id == {interpid}, got
+            assert got.call(abs, -3) == 3
+            """))
+        # The receiver's object, in its __main__, keeps it alive now.
+        self.assertTrue(_alive(interpid))
+        receiver.exec('del got')
+        gc.collect()
+        self.assertFalse(_alive(interpid))
+
+    def test_dropped_with_the_queue(self):
+        q = interpreters.create_queue()
+        interpid = self.put_only_reference(q)
+        self.assertTrue(_alive(interpid))
+        # Destroying the queue drops the item, and the hold with it.
+        _interpqueues.destroy(q.id)
+        gc.collect()
+        self.assertFalse(_alive(interpid))
+
+    def test_close_still_destroys(self):
+        # The hold is a reference, not a use: close() does not wait for
+        # the item, and taking it afterwards fails cleanly.
+        q = interpreters.create_queue()
+        receiver = interpreters.create()
+        self.addCleanup(receiver.close)
+        receiver.prepare_main(q=q)
+        interp = interpreters.create()
+        q.put(interp)
+        interp.close()
+        self.assertFalse(_alive(interp.id))
+        with self.assertRaises(interpreters.ExecutionFailed) as cm:
+            receiver.exec(f'q.get(timeout={support.SHORT_TIMEOUT})')
+        self.assertEqual(cm.exception.excinfo.type.__name__,
+                         'NotShareableError')
+
+    def test_not_in_transit(self):
+        # Pickled outside a queue's put(): nothing is held.
+        interp = interpreters.create()
+        self.addCleanup(interp.close)
+        self.assertFalse(_interpreters._hold_in_transit(interp.id))
+        with self.assertRaises(interpreters.InterpreterNotFoundError):
+            _interpreters._hold_in_transit(1_000_000)
 
 
 if __name__ == '__main__':
