@@ -1,5 +1,6 @@
-"""Issue 13, round two: MemoryError when one allocation fails, and
-Interpreter objects that travel inside queue items.
+"""Issue 13, round two: MemoryError when one allocation fails, Interpreter
+objects that travel inside queue items, and fork() while a subinterpreter
+initializes an argument parser.
 
 With _testcapi.set_nomemory(N, N + 1) exactly one allocation fails (the
 N-th from the call on).  Each test sweeps N over the first allocations of
@@ -10,6 +11,7 @@ bounded in count and in time.
 """
 
 import gc
+import os
 import subprocess
 import sys
 import textwrap
@@ -262,6 +264,89 @@ class InterpreterInTransitTests(unittest.TestCase):
         self.assertFalse(_interpreters._hold_in_transit(interp.id))
         with self.assertRaises(interpreters.InterpreterNotFoundError):
             _interpreters._hold_in_transit(1_000_000)
+
+
+# A subinterpreter thread is inside the first initialization of
+# _interpqueues.get()'s argument parser (the first call with a keyword),
+# waiting for the main GIL, which the main thread holds (the switch
+# interval is too long for it to be taken away) when it forks.  The
+# child then calls get() with a keyword.
+_FORK_IN_PARSER_INIT = """
+import faulthandler, os, signal, sys, threading, warnings
+import _interpqueues
+from concurrent import interpreters
+
+TIMEOUT = {timeout}
+ready = interpreters.create_queue()
+target = interpreters.create_queue()
+interp = interpreters.create()
+interp.prepare_main(ready=ready, qid=target.id)
+errors = []
+
+def run():
+    try:
+        interp.exec('import _interpqueues\\n'
+                    'ready.put_nowait(1)\\n'
+                    '_interpqueues.get(qid, block=False)\\n')
+    except interpreters.ExecutionFailed as exc:
+        if exc.excinfo.type.__name__ != 'QueueEmpty':
+            errors.append(exc)
+
+sys.setswitchinterval(1000)
+t = threading.Thread(target=run)
+t.start()
+# Hold the main GIL from here to the fork: busy, never blocked.
+while ready.qsize() == 0:
+    pass
+for _ in range({spin}):
+    pass
+with warnings.catch_warnings():
+    warnings.simplefilter('ignore', DeprecationWarning)
+    pid = os.fork()
+if pid == 0:
+    faulthandler.dump_traceback_later(TIMEOUT, exit=True)
+    try:
+        _interpqueues.get(target.id, block=False)
+    except interpreters.QueueEmpty:
+        pass
+    os._exit(0)
+sys.setswitchinterval(0.005)
+killer = threading.Timer(TIMEOUT * 2, os.kill, (pid, signal.SIGKILL))
+killer.start()
+try:
+    _, status = os.waitpid(pid, 0)
+finally:
+    killer.cancel()
+t.join(TIMEOUT)
+assert not t.is_alive()
+interp.close()
+if errors:
+    raise errors[0]
+print('child', os.waitstatus_to_exitcode(status))
+"""
+
+
+@support.requires_fork()
+class ForkArgParserTests(unittest.TestCase):
+    """A fork child finishes what a dead thread left mid-initialization.
+
+    On the old code the child waited forever for the parser's once flag
+    (in 3 of 5 runs here; the timing depends on the scheduler), so up to
+    five children are made, each in a fresh process.
+    """
+
+    def test_fork_while_parser_initializes(self):
+        timeout = 10
+        code = _FORK_IN_PARSER_INIT.format(timeout=timeout, spin=3_000_000)
+        for attempt in range(5):
+            proc = subprocess.run(
+                [sys.executable, '-X', 'faulthandler', '-I', '-c', code],
+                capture_output=True, text=True,
+                timeout=timeout * 3 + support.SHORT_TIMEOUT)
+            with self.subTest(attempt=attempt):
+                self.assertEqual(proc.returncode, 0, proc.stderr[-3000:])
+                self.assertEqual(proc.stdout.strip(), 'child 0',
+                                 proc.stderr[-3000:])
 
 
 if __name__ == '__main__':

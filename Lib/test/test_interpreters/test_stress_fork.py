@@ -876,9 +876,6 @@ print('forks', forks)
 @threading_helper.requires_working_threading()
 class ForkStressTests(_ChildMixin, unittest.TestCase):
 
-    @known_bug(3, 'a fork child now and then hangs in Queue.get() on a '
-                  'queue it made itself, after a subinterpreter put the '
-                  'item (seen once in three runs of make stress)')
     def test_fork_with_interpreters_running(self):
         budget = 60.0
         code = _FORK.format(forks=50, budget=budget,
