@@ -133,6 +133,9 @@ class CompilerNoMemoryTests(_SweepMixin, unittest.TestCase):
     (push_cold_blocks_to_end()).
     """
 
+    # A debug build still asserts in _PyAST_Validate() (an exception set
+    # when the AST validator is entered after a failed allocation).
+    @unittest.skipIf(support.Py_DEBUG, 'debug build: AST validation asserts')
     def test_compile(self):
         self.sweep(f'compile(SOURCE + f"\\nz = {{start}}\\n", "<s>", "exec")',
                    setup=f'SOURCE = {_SOURCE!r}\n'
@@ -155,6 +158,10 @@ class CreateNoMemoryTests(_SweepMixin, unittest.TestCase):
     print or clear their exception (see the patch's description).
     """
 
+    # A debug build still asserts in managed_static_type_state_clear()
+    # when an initialization that failed half-way is undone.
+    @unittest.skipIf(support.Py_DEBUG, 'debug build: a half-made '
+                     'interpreter trips a static type assertion')
     def test_create(self):
         self.sweep('interpreters.create().close()',
                    accept='(isinstance(exc, MemoryError) or '
