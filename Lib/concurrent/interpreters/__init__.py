@@ -204,6 +204,12 @@ class Interpreter:
         self._decref()
 
     def __reduce__(self):
+        # When a queue's put() pickles an item that holds this object,
+        # the item keeps the interpreter alive until it is taken (an ID
+        # reference), so that it can be unpickled even if every
+        # Interpreter object of it is gone by then.  close() still
+        # destroys it.
+        _interpreters._hold_in_transit(self._id)
         return (type(self), (self._id,))
 
     def _decref(self, *, _decref=_interpreters.decref,

@@ -598,8 +598,10 @@ class NoMemoryTests(_ChildMixin, unittest.TestCase):
                       f'{start}, MemoryError {outcomes[1]}, '
                       f'success {outcomes[0]}')
 
-    @known_bug(_SWEEPS, 'create() raises InterpreterError("interpreter '
-                        'creation failed") instead of MemoryError')
+    @known_bug(_SWEEPS, 'create() raises InterpreterError caused by a '
+                        'RuntimeError, not by MemoryError, where a step of '
+                        'the initialization prints or clears its exception '
+                        '(importlib, getpath, external importers)')
     def test_create(self):
         self.one_failure('interpreters.create().close()',
                          cleanup='''
@@ -611,8 +613,6 @@ class NoMemoryTests(_ChildMixin, unittest.TestCase):
     def test_create_none_left(self):
         self.none_left('interpreters.create().close()')
 
-    @known_bug(_SWEEPS, 'exec() raises SystemError (a MemoryError lost '
-                        'in the compiler) instead of MemoryError')
     def test_exec(self):
         self.one_failure("interp.exec('x = [1, 2, 3]')",
                          setup='interp = interpreters.create()')
@@ -621,8 +621,6 @@ class NoMemoryTests(_ChildMixin, unittest.TestCase):
         self.none_left("interp.exec('x = [1, 2, 3]')",
                        setup='interp = interpreters.create()')
 
-    @known_bug(_SWEEPS, 'exec() raises SystemError (a MemoryError lost '
-                        'in the compiler) instead of MemoryError')
     def test_exec_raises(self):
         self.one_failure('''
             try:
@@ -640,8 +638,6 @@ class NoMemoryTests(_ChildMixin, unittest.TestCase):
                 pass
             ''', setup='interp = interpreters.create()')
 
-    @known_bug(_SWEEPS, 'call() raises NotShareableError instead of '
-                        'MemoryError')
     def test_call(self):
         self.one_failure('assert interp.call(divmod, 7, 2) == (3, 1)',
                          setup='interp = interpreters.create()')
@@ -650,8 +646,6 @@ class NoMemoryTests(_ChildMixin, unittest.TestCase):
         self.none_left('interp.call(divmod, 7, 2)',
                        setup='interp = interpreters.create()')
 
-    @known_bug(_SWEEPS, 'prepare_main() raises NotShareableError or '
-                        'InterpreterError instead of MemoryError')
     def test_prepare_main(self):
         self.one_failure("interp.prepare_main(a=1, b='spam', c=(1.5, None))",
                          setup='interp = interpreters.create()')
@@ -882,9 +876,6 @@ print('forks', forks)
 @threading_helper.requires_working_threading()
 class ForkStressTests(_ChildMixin, unittest.TestCase):
 
-    @known_bug(3, 'a fork child now and then hangs in Queue.get() on a '
-                  'queue it made itself, after a subinterpreter put the '
-                  'item (seen once in three runs of make stress)')
     def test_fork_with_interpreters_running(self):
         budget = 60.0
         code = _FORK.format(forks=50, budget=budget,
