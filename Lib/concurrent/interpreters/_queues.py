@@ -285,9 +285,12 @@ class Queue:
         return obj
 
     # Fork extension (not in CPython 3.14): awaitable put and get.
-    # They poll with the non-blocking calls rather than block a thread,
-    # so that a cancelled await never takes or adds an item.  The pause
-    # between two tries grows from _AWAIT_MIN_DELAY to _AWAIT_MAX_DELAY.
+    # They use the non-blocking calls, so that a cancelled await never
+    # takes or adds an item, and between two tries they wait for the
+    # queue to change: put() and get(), in any interpreter, make the
+    # event loop's signal readable (see _LoopSignal).  Where the loop
+    # cannot watch a file descriptor they poll instead, pausing from
+    # _AWAIT_MIN_DELAY up to _AWAIT_MAX_DELAY between tries.
     _AWAIT_MIN_DELAY = 0.000_2
     _AWAIT_MAX_DELAY = 0.010
 
@@ -295,41 +298,59 @@ class Queue:
         """Add the object to the queue, awaiting room if it is full.
 
         This is put() for asyncio: the event loop keeps running while
-        the queue is full.  After "timeout" seconds (None: no limit)
-        QueueFull is raised.  The other arguments are those of put().
-        A cancelled aput() has not added the object.  This is an
-        extension of the fork; CPython 3.14 does not have it.
+        the queue is full, and the await ends as soon as a get() in any
+        interpreter makes room.  After "timeout" seconds (None: no
+        limit) QueueFull is raised.  The other arguments are those of
+        put().  A cancelled aput() has not added the object.  This is
+        an extension of the fork; CPython 3.14 does not have it.
         """
         unboundop = self._unboundop(unbounditems)
         await self._retry(
             lambda: _queues.put(self._id, obj, unboundop, _FULL_FALLBACK),
-            QueueFull, timeout)
+            QueueFull, timeout, True)
 
     async def aget(self, timeout=None):
         """Remove and return the next object, awaiting one if needed.
 
         This is get() for asyncio: the event loop keeps running while
-        the queue is empty.  After "timeout" seconds (None: no limit)
-        QueueEmpty is raised.  A cancelled aget() has taken nothing.
-        This is an extension of the fork; CPython 3.14 does not have it.
+        the queue is empty, and the await ends as soon as a put() in
+        any interpreter adds an item.  After "timeout" seconds (None:
+        no limit) QueueEmpty is raised.  A cancelled aget() has taken
+        nothing.  This is an extension of the fork; CPython 3.14 does
+        not have it.
         """
-        return await self._retry(self.get_nowait, QueueEmpty, timeout)
+        return await self._retry(self.get_nowait, QueueEmpty, timeout,
+                                 False)
 
-    async def _retry(self, attempt, exctype, timeout):
+    async def _retry(self, attempt, exctype, timeout, put):
         # Call attempt() until it does not raise exctype (QueueFull or
-        # QueueEmpty), pausing in between, or until the timeout ends.
-        import asyncio
+        # QueueEmpty), waiting in between for the queue to change, or
+        # until the timeout ends.
         end = self._deadline(timeout)
+        try:
+            return attempt()
+        except exctype:
+            if end is not None and time.monotonic() >= end:
+                raise
+        import asyncio
+        loop = asyncio.get_running_loop()
+        signal = _LoopSignal.of(loop)
+        if signal is None:
+            return await self._poll(attempt, exctype, end)
+        return await signal.wait(self._id, put, attempt, exctype, end)
+
+    async def _poll(self, attempt, exctype, end):
+        import asyncio
         delay = 0
         while True:
+            now = time.monotonic()
+            delay = self._next_delay(delay, now, end)
+            await asyncio.sleep(delay)
             try:
                 return attempt()
             except exctype:
-                now = time.monotonic()
-                if end is not None and now >= end:
+                if end is not None and time.monotonic() >= end:
                     raise
-                delay = self._next_delay(delay, now, end)
-                await asyncio.sleep(delay)
 
     @classmethod
     def _deadline(cls, timeout):
@@ -352,6 +373,100 @@ class Queue:
         if timeout < 0:
             raise ValueError('timeout value must be non-negative')
         return timeout
+
+
+class _LoopSignal:
+    # The signal of one event loop: its file descriptor is registered
+    # with the loop (add_reader()), and becomes readable when a queue
+    # that one of the loop's aget() or aput() calls watches changes,
+    # or is destroyed.  The loop then wakes every await of the loop,
+    # and each looks at its queue again.  A put() or get() of another
+    # interpreter only writes the descriptor, which is safe from any
+    # thread.
+
+    _by_loop = weakref.WeakKeyDictionary()
+
+    @classmethod
+    def of(cls, loop):
+        """Return the loop's signal, or None if the loop cannot have one."""
+        try:
+            return cls._by_loop[loop]
+        except KeyError:
+            pass
+        except TypeError:
+            # Not weak-referenceable.
+            return None
+        make = getattr(_queues, '_Signal', None)
+        if make is None:
+            return None
+        signal = make()
+        self = cls(signal)
+        try:
+            loop.add_reader(signal.fileno(), self._wake)
+        except (NotImplementedError, AttributeError):
+            # For example the proactor loop of Windows.
+            signal.close()
+            return None
+        except BaseException:
+            signal.close()
+            raise
+        # The signal closes with the loop's last reference; queues that
+        # still watch it keep its descriptor open until they let go.
+        weakref.finalize(loop, signal.close)
+        cls._by_loop[loop] = self
+        return self
+
+    def __init__(self, signal):
+        # No reference to the loop: the loop holds this through its
+        # reader, and the weak dictionary must not keep it alive.
+        self._signal = signal
+        self._waiters = set()
+
+    def _wake(self):
+        # Drain first, then wake: an await looks at its queue after the
+        # drain, so that no change goes unseen.
+        self._signal.clear()
+        waiters = self._waiters
+        self._waiters = set()
+        for fut in waiters:
+            if not fut.done():
+                fut.set_result(None)
+
+    async def wait(self, qid, put, attempt, exctype, end):
+        """Retry attempt() each time the queue changes, until the end."""
+        import asyncio
+        loop = asyncio.get_running_loop()
+        self._signal.watch(qid, put)
+        try:
+            while True:
+                # A change after this try makes the descriptor readable,
+                # so the future below is woken.
+                try:
+                    return attempt()
+                except exctype:
+                    if end is None:
+                        timer = None
+                    else:
+                        remaining = end - time.monotonic()
+                        if remaining <= 0:
+                            raise
+                fut = loop.create_future()
+                self._waiters.add(fut)
+                if end is not None:
+                    timer = loop.call_later(remaining, _wake_future, fut)
+                try:
+                    await fut
+                finally:
+                    self._waiters.discard(fut)
+                    if timer is not None:
+                        timer.cancel()
+        finally:
+            self._signal.unwatch(qid, put)
+
+
+def _wake_future(fut):
+    if not fut.done():
+        fut.set_result(None)
 
 
 class _Queue313(Queue):
@@ -404,7 +519,7 @@ class _Queue313(Queue):
 
     async def aput(self, obj, timeout=None, *, unbounditems=None):
         await self._retry(
-            lambda: self._put(obj, unbounditems), QueueFull, timeout)
+            lambda: self._put(obj, unbounditems), QueueFull, timeout, True)
 
 
 _queues._register_heap_types(Queue, QueueEmpty, QueueFull)

@@ -1,0 +1,466 @@
+"""Queue.aget() and Queue.aput() wake on the queue's change, not by polling.
+
+Every test sets the polling pauses of the old implementation to an hour
+(see _no_polling()), so a wait that is not woken by the put() or get()
+that it awaits runs into the test's bounded timeout and fails.
+"""
+
+import asyncio
+import contextlib
+import gc
+import os
+import select
+import threading
+import unittest
+
+from test import support
+from test.support import import_helper, threading_helper
+
+# Raise SkipTest if subinterpreters not supported.
+_queues = import_helper.import_module('_interpqueues')
+from concurrent import interpreters
+from concurrent.interpreters import _queues as queues
+
+
+TIMEOUT = support.SHORT_TIMEOUT
+
+if not hasattr(_queues, '_Signal'):
+    raise unittest.SkipTest('no queue signal on this platform')
+
+
+def _readable(fd):
+    return bool(select.select([fd], [], [], 0)[0])
+
+
+class TestBase(unittest.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        # An await that is not woken by the queue's change would sleep
+        # for an hour between two tries (the polling of the old code).
+        for name in ('_AWAIT_MIN_DELAY', '_AWAIT_MAX_DELAY'):
+            old = getattr(queues.Queue, name)
+            setattr(queues.Queue, name, 3600.0)
+            self.addCleanup(setattr, queues.Queue, name, old)
+        self.addCleanup(asyncio.set_event_loop_policy, None)
+
+    def run_async(self, coro):
+        return asyncio.run(asyncio.wait_for(coro, TIMEOUT))
+
+    def new_interpreter(self):
+        interp = interpreters.create()
+        self.addCleanup(interp.close)
+        return interp
+
+    @contextlib.contextmanager
+    def exec_in_thread(self, interp, code):
+        """Run interp.exec(code) in a thread; join it on exit."""
+        errors = []
+
+        def run():
+            try:
+                interp.exec(code)
+            except BaseException as exc:
+                errors.append(exc)
+
+        t = threading.Thread(target=run)
+        t.start()
+        try:
+            yield
+        finally:
+            t.join(TIMEOUT)
+        self.assertFalse(t.is_alive())
+        if errors:
+            raise errors[0]
+
+    async def until_waiting(self, task):
+        # The task runs up to its first real wait within a few turns of
+        # the loop (no time passes: only ready callbacks run).
+        for _ in range(10):
+            await asyncio.sleep(0)
+        self.assertFalse(task.done())
+
+
+class AgetTests(TestBase):
+
+    def test_wakes_on_put_from_thread(self):
+        queue = interpreters.create_queue()
+
+        async def main():
+            getter = asyncio.create_task(queue.aget())
+            await self.until_waiting(getter)
+            t = threading.Thread(target=queue.put, args=('item',))
+            t.start()
+            try:
+                return await getter
+            finally:
+                t.join()
+
+        self.assertEqual(self.run_async(main()), 'item')
+
+    def test_wakes_on_put_from_other_interpreter(self):
+        queue = interpreters.create_queue()
+        ready = interpreters.create_queue()
+        interp = self.new_interpreter()
+        interp.prepare_main(queue=queue, ready=ready)
+
+        async def main():
+            getter = asyncio.create_task(queue.aget())
+            await self.until_waiting(getter)
+            # The putter's interpreter has its own GIL: the wake-up
+            # crosses as a write to the loop's file descriptor.
+            ready.put(None)
+            return await getter
+
+        with self.exec_in_thread(interp, dedent_code("""
+                ready.get(timeout=%r)
+                queue.put(('from', 'sub'))
+                """ % TIMEOUT)):
+            result = self.run_async(main())
+        self.assertEqual(result, ('from', 'sub'))
+
+    def test_loops_in_two_interpreters(self):
+        # Ping-pong between two event loops, one per interpreter.
+        ping = interpreters.create_queue()
+        pong = interpreters.create_queue()
+        interp = self.new_interpreter()
+        interp.prepare_main(ping=ping, pong=pong)
+        code = dedent_code("""
+            import asyncio
+            async def echo():
+                while (item := await ping.aget(timeout=%r)) is not None:
+                    await pong.aput(item + 1)
+            asyncio.run(echo())
+            """ % TIMEOUT)
+
+        async def main():
+            total = 0
+            for i in range(50):
+                await ping.aput(i)
+                total += await pong.aget()
+            await ping.aput(None)
+            return total
+
+        with self.exec_in_thread(interp, code):
+            total = self.run_async(main())
+        self.assertEqual(total, sum(range(1, 51)))
+
+    def test_many_awaits_on_one_queue(self):
+        queue = interpreters.create_queue()
+
+        async def main():
+            getters = [asyncio.create_task(queue.aget()) for _ in range(5)]
+            for task in getters:
+                await self.until_waiting(task)
+            for i in range(5):
+                queue.put(i)
+            return sorted(await asyncio.gather(*getters))
+
+        self.assertEqual(self.run_async(main()), list(range(5)))
+
+    def test_awaits_on_two_queues_of_one_loop(self):
+        q1 = interpreters.create_queue()
+        q2 = interpreters.create_queue()
+
+        async def main():
+            g1 = asyncio.create_task(q1.aget())
+            g2 = asyncio.create_task(q2.aget())
+            await self.until_waiting(g1)
+            await self.until_waiting(g2)
+            q2.put('two')
+            self.assertEqual(await g2, 'two')
+            self.assertFalse(g1.done())
+            q1.put('one')
+            return await g1
+
+        self.assertEqual(self.run_async(main()), 'one')
+
+    def test_item_already_there(self):
+        queue = interpreters.create_queue()
+        queue.put(1)
+
+        async def main():
+            return await queue.aget(timeout=0)
+
+        self.assertEqual(self.run_async(main()), 1)
+
+    def test_timeout(self):
+        queue = interpreters.create_queue()
+
+        async def main():
+            loop = asyncio.get_running_loop()
+            start = loop.time()
+            with self.assertRaises(interpreters.QueueEmpty):
+                await queue.aget(timeout=0.05)
+            return loop.time() - start
+
+        elapsed = self.run_async(main())
+        self.assertGreaterEqual(elapsed, 0.04)
+
+    def test_timeout_zero(self):
+        queue = interpreters.create_queue()
+
+        async def main():
+            await queue.aget(timeout=0)
+
+        with self.assertRaises(interpreters.QueueEmpty):
+            self.run_async(main())
+
+    def test_bad_timeout(self):
+        queue = interpreters.create_queue()
+
+        async def main(timeout):
+            await queue.aget(timeout=timeout)
+
+        with self.assertRaisesRegex(ValueError, 'non-negative'):
+            self.run_async(main(-1))
+        with self.assertRaises(TypeError):
+            self.run_async(main([]))
+
+    def test_cancelled_leaves_nothing_registered(self):
+        queue = interpreters.create_queue()
+
+        async def main():
+            getter = asyncio.create_task(queue.aget())
+            await self.until_waiting(getter)
+            getter.cancel()
+            with self.assertRaises(asyncio.CancelledError):
+                await getter
+            signal = queues._LoopSignal.of(asyncio.get_running_loop())
+            fd = signal._signal.fileno()
+            signal._signal.clear()
+            # The queue no longer signals this loop.
+            queue.put('kept')
+            self.assertFalse(_readable(fd))
+            return queue.get_nowait()
+
+        self.assertEqual(self.run_async(main()), 'kept')
+
+    def test_timed_out_leaves_nothing_registered(self):
+        queue = interpreters.create_queue()
+
+        async def main():
+            with self.assertRaises(interpreters.QueueEmpty):
+                await queue.aget(timeout=0.01)
+            signal = queues._LoopSignal.of(asyncio.get_running_loop())
+            fd = signal._signal.fileno()
+            signal._signal.clear()
+            queue.put('kept')
+            self.assertFalse(_readable(fd))
+            self.assertEqual(signal._waiters, set())
+
+        self.run_async(main())
+        self.assertEqual(queue.get_nowait(), 'kept')
+
+    def test_queue_destroyed_while_awaiting(self):
+        queue = interpreters.create_queue()
+        qid = queue.id
+
+        async def main():
+            getter = asyncio.create_task(queue.aget())
+            await self.until_waiting(getter)
+            t = threading.Thread(target=_queues.destroy, args=(qid,))
+            t.start()
+            try:
+                with self.assertRaises(queues.QueueNotFoundError):
+                    await getter
+            finally:
+                t.join()
+
+        self.run_async(main())
+
+    @threading_helper.requires_working_threading()
+    def test_queue_destroyed_while_putting(self):
+        # Destroying the queue races with puts that signal the loop and
+        # with the await that unwatches it: no crash, no hang.
+        for _ in range(20):
+            queue = interpreters.create_queue()
+            qid = queue.id
+            barrier = threading.Barrier(2)
+
+            def put_then_destroy():
+                barrier.wait(TIMEOUT)
+                for i in range(10):
+                    queue.put(i)
+                _queues.destroy(qid)
+
+            async def main():
+                t = threading.Thread(target=put_then_destroy)
+                t.start()
+                try:
+                    barrier.wait(TIMEOUT)
+                    while True:
+                        try:
+                            await queue.aget()
+                        except queues.QueueNotFoundError:
+                            break
+                finally:
+                    t.join()
+
+            self.run_async(main())
+
+    def test_loop_closed_while_awaiting(self):
+        # A loop closed with an await pending: the putter of another
+        # interpreter still signals the (unread) descriptor, safely.
+        queue = interpreters.create_queue()
+        interp = self.new_interpreter()
+        interp.prepare_main(queue=queue)
+        loop = asyncio.new_event_loop()
+        try:
+            getter = loop.create_task(queue.aget())
+            for _ in range(10):
+                loop.run_until_complete(asyncio.sleep(0))
+            self.assertFalse(getter.done())
+        finally:
+            loop.close()
+        interp.exec('for i in range(3): queue.put(i)')
+        del getter, loop
+        gc.collect()
+        interp.exec('queue.put(3)')
+        self.assertEqual([queue.get_nowait() for _ in range(4)],
+                         [0, 1, 2, 3])
+
+    def test_signal_outlives_its_loop(self):
+        # The loop and its signal object are gone while a queue still
+        # watches the signal: the queue keeps the descriptor open, so a
+        # put() never writes a closed (or reused) descriptor.
+        queue = interpreters.create_queue()
+        signal = _queues._Signal()
+        fd = signal.fileno()
+        signal.watch(queue.id)
+        signal.close()
+        with self.assertRaisesRegex(ValueError, 'closed'):
+            signal.fileno()
+        queue.put(1)
+        self.assertTrue(_readable(fd))
+        del signal
+        queue.put(2)
+        os.fstat(fd)  # still open
+        _queues.destroy(queue.id)
+        with self.assertRaises(OSError):
+            os.fstat(fd)
+
+
+class AputTests(TestBase):
+
+    def test_wakes_when_room_is_made(self):
+        queue = interpreters.create_queue(maxsize=1)
+        queue.put('first')
+
+        async def main():
+            putter = asyncio.create_task(queue.aput('second'))
+            await self.until_waiting(putter)
+            t = threading.Thread(target=queue.get)
+            t.start()
+            try:
+                await putter
+            finally:
+                t.join()
+            return queue.get_nowait()
+
+        self.assertEqual(self.run_async(main()), 'second')
+
+    def test_wakes_on_get_in_other_interpreter(self):
+        queue = interpreters.create_queue(maxsize=1)
+        queue.put('first')
+        interp = self.new_interpreter()
+        interp.prepare_main(queue=queue)
+
+        async def main():
+            putter = asyncio.create_task(queue.aput('second'))
+            await self.until_waiting(putter)
+            await asyncio.to_thread(interp.exec, 'assert queue.get() == "first"')
+            await putter
+            return queue.get_nowait()
+
+        self.assertEqual(self.run_async(main()), 'second')
+
+    def test_timeout(self):
+        queue = interpreters.create_queue(maxsize=1)
+        queue.put(1)
+
+        async def main():
+            await queue.aput(2, timeout=0.02)
+
+        with self.assertRaises(interpreters.QueueFull):
+            self.run_async(main())
+        self.assertEqual(queue.qsize(), 1)
+
+    def test_cancelled_adds_nothing(self):
+        queue = interpreters.create_queue(maxsize=1)
+        queue.put(1)
+
+        async def main():
+            putter = asyncio.create_task(queue.aput(2))
+            await self.until_waiting(putter)
+            putter.cancel()
+            with self.assertRaises(asyncio.CancelledError):
+                await putter
+            signal = queues._LoopSignal.of(asyncio.get_running_loop())
+            fd = signal._signal.fileno()
+            signal._signal.clear()
+            self.assertEqual(queue.get_nowait(), 1)
+            self.assertFalse(_readable(fd))
+            self.assertTrue(queue.empty())
+
+        self.run_async(main())
+
+
+class SignalTests(unittest.TestCase):
+    # The low-level signal: bad input gives a clear exception.
+
+    def test_bad_arguments(self):
+        signal = _queues._Signal()
+        self.addCleanup(signal.close)
+        with self.assertRaises(TypeError):
+            _queues._Signal(1)
+        with self.assertRaises(TypeError):
+            signal.watch('spam')
+        with self.assertRaises(TypeError):
+            signal.watch()
+        with self.assertRaises(_queues.QueueNotFoundError):
+            signal.watch(2**40)
+        # Unwatching what is gone (or was never watched) does nothing.
+        signal.unwatch(2**40)
+        queue = interpreters.create_queue()
+        signal.unwatch(queue.id)
+        signal.unwatch(queue.id, put=True)
+
+    def test_closed(self):
+        signal = _queues._Signal()
+        signal.close()
+        signal.close()
+        queue = interpreters.create_queue()
+        for meth in (signal.fileno, signal.clear,
+                     lambda: signal.watch(queue.id)):
+            with self.assertRaisesRegex(ValueError, 'the signal is closed'):
+                meth()
+        signal.unwatch(queue.id)
+
+    def test_readable_once_per_clear(self):
+        queue = interpreters.create_queue()
+        signal = _queues._Signal()
+        self.addCleanup(signal.close)
+        fd = signal.fileno()
+        signal.watch(queue.id)
+        self.addCleanup(signal.unwatch, queue.id)
+        self.assertFalse(_readable(fd))
+        queue.put(1)
+        queue.put(2)
+        self.assertTrue(_readable(fd))
+        signal.clear()
+        self.assertFalse(_readable(fd))
+        # get() does not signal a getter's watch.
+        queue.get()
+        self.assertFalse(_readable(fd))
+        queue.put(3)
+        self.assertTrue(_readable(fd))
+
+
+def dedent_code(code):
+    import textwrap
+    return textwrap.dedent(code)
+
+
+if __name__ == '__main__':
+    unittest.main()
