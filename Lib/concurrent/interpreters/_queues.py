@@ -93,7 +93,7 @@ _known_queues = weakref.WeakValueDictionary()
 _NOT_GIVEN = object()
 
 
-class Queue:
+class Queue(_queues._QueueBase):
     """A cross-interpreter queue.
 
     Queue(id) returns the object for an existing queue, the same one
@@ -212,77 +212,14 @@ class Queue:
             unboundop, = _crossinterp.serialize_unbound(unbounditems, UNBOUND)
         return unboundop
 
-    def put(self, obj, block=True, timeout=None, *,
-            unbounditems=None):
-        """Add the object to the queue.
+    # put(), put_nowait(), get() and get_nowait() are those of the base
+    # class, in C: one call each.  What they leave to Python:
 
-        If "block" is true this waits while the queue is full, for at
-        most "timeout" seconds when it is not None, then raises
-        QueueFull.  If "block" is false this is put_nowait().
-
-        Objects of a shareable type are shared (memoryview, Queue) or
-        copied; anything else is pickled.  An object that can be
-        neither raises NotShareableError.
-
-        "unbounditems" decides what get() does with the item if this
-        interpreter is destroyed before the item was taken:
-
-        * UNBOUND: get() returns UNBOUND in its place;
-        * UNBOUND_ERROR: get() raises ItemInterpreterDestroyed;
-        * UNBOUND_REMOVE: the item is removed from the queue.
-
-        None (the default) means the queue's own default, set by
-        create_queue().
-        """
-        if not block:
-            return self.put_nowait(obj, unbounditems=unbounditems)
-        # -1 is the queue's own default (the same as self._unbound).
-        unboundop = (-1 if unbounditems is None
-                     else self._unboundop(unbounditems))
-        if timeout is not None:
-            timeout = self._timeout(timeout)
-        # This converts the object once, adds it at once if there is
-        # room, and otherwise waits without polling: it wakes up as soon
-        # as there is room.
-        _queues.put(self._id, obj, unboundop, _FULL_FALLBACK,
-                    block=True, timeout=timeout)
-
-    def put_nowait(self, obj, *, unbounditems=None):
-        """Add the object to the queue; raise QueueFull if it is full."""
-        unboundop = self._unboundop(unbounditems)
-        _queues.put(self._id, obj, unboundop, _FULL_FALLBACK)
-
-    def get(self, block=True, timeout=None):
-        """Remove and return the next object from the queue.
-
-        If "block" is true this waits while the queue is empty, for at
-        most "timeout" seconds when it is not None, then raises
-        QueueEmpty.  If "block" is false this is get_nowait().
-
-        For an item whose interpreter was destroyed the result depends
-        on the "unbounditems" the item was put with (see put()).
-        """
-        if not block:
-            return self.get_nowait()
-        if timeout is not None:
-            timeout = self._timeout(timeout)
-        # This waits without polling: it wakes up as soon as an item comes.
-        obj, unboundop = _queues.get(self._id, block=True, timeout=timeout)
-        if unboundop is not None:
-            return _crossinterp.resolve_unbound(
-                unboundop, ItemInterpreterDestroyed, UNBOUND)
-        return obj
-
-    def get_nowait(self):
-        """Remove and return the next object; raise QueueEmpty if none.
-
-        Otherwise this is the same as get().
-        """
-        obj, unboundop = _queues.get(self._id)
-        if unboundop is not None:
-            return _crossinterp.resolve_unbound(
-                unboundop, ItemInterpreterDestroyed, UNBOUND)
-        return obj
+    @staticmethod
+    def _resolve_unbound(unboundop):
+        # get() of an item whose interpreter was destroyed.
+        return _crossinterp.resolve_unbound(
+            unboundop, ItemInterpreterDestroyed, UNBOUND)
 
     # Fork extension (not in CPython 3.14): awaitable put and get.
     # They use the non-blocking calls, so that a cancelled await never
