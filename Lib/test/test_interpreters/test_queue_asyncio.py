@@ -407,6 +407,97 @@ class AputTests(TestBase):
         self.run_async(main())
 
 
+def _add(a, b):
+    return a + b
+
+
+def _rendezvous(mine, other, timeout):
+    # Runs in an interpreter: both calls must run at the same time.
+    mine.put(None)
+    other.get(timeout=timeout)
+    return 'met'
+
+
+def _report_when_released(started, release, done, timeout):
+    started.put(None)
+    release.get(timeout=timeout)
+    done.put('ended')
+
+
+class AcallTests(TestBase):
+
+    def count_thread_starts(self):
+        starts = []
+        orig = threading.Thread.start
+
+        def start(thread):
+            starts.append(thread.name)
+            return orig(thread)
+
+        threading.Thread.start = start
+        self.addCleanup(setattr, threading.Thread, 'start', orig)
+        return starts
+
+    def test_threads_are_reused(self):
+        interp = self.new_interpreter()
+        starts = self.count_thread_starts()
+
+        async def main():
+            return [await interp.acall(_add, i, 1) for i in range(20)]
+
+        self.assertEqual(self.run_async(main()), list(range(1, 21)))
+        # One thread takes the calls one after another (a second one
+        # only if the first gave up waiting on a very slow machine).
+        self.assertLess(len(starts), 10, starts)
+
+    def test_reused_after_exception(self):
+        interp = self.new_interpreter()
+        starts = self.count_thread_starts()
+
+        async def main():
+            for _ in range(5):
+                with self.assertRaises(interpreters.ExecutionFailed):
+                    await interp.acall(int, 'spam')
+            return await interp.acall(_add, 1, 2)
+
+        self.assertEqual(self.run_async(main()), 3)
+        self.assertLess(len(starts), 6, starts)
+
+    def test_concurrent_calls_run_at_once(self):
+        # Each call waits for the other: they must run in two threads.
+        interp1 = self.new_interpreter()
+        interp2 = self.new_interpreter()
+        q1 = interpreters.create_queue()
+        q2 = interpreters.create_queue()
+
+        async def main():
+            return await asyncio.gather(
+                interp1.acall(_rendezvous, q1, q2, TIMEOUT),
+                interp2.acall(_rendezvous, q2, q1, TIMEOUT))
+
+        self.assertEqual(self.run_async(main()), ['met', 'met'])
+
+    def test_cancelled_call_runs_to_its_end(self):
+        interp = self.new_interpreter()
+        started = interpreters.create_queue()
+        release = interpreters.create_queue()
+        done = interpreters.create_queue()
+
+        async def main():
+            call = asyncio.ensure_future(
+                interp.acall(_report_when_released, started, release, done,
+                             TIMEOUT))
+            await started.aget()
+            call.cancel()
+            with self.assertRaises(asyncio.CancelledError):
+                await call
+            release.put(None)
+            # The call goes on after the cancellation and ends normally.
+            return await done.aget()
+
+        self.assertEqual(self.run_async(main()), 'ended')
+
+
 class SignalTests(unittest.TestCase):
     # The low-level signal: bad input gives a clear exception.
 
