@@ -498,6 +498,114 @@ class AcallTests(TestBase):
         self.assertEqual(self.run_async(main()), 'ended')
 
 
+class QueueBaseTests(unittest.TestCase):
+    # put() and get() are in C (_interpqueues._QueueBase): they keep the
+    # behaviour of the Python methods they replace.
+
+    def test_signatures_and_docs(self):
+        import inspect
+        Queue = queues.Queue
+        self.assertEqual(str(inspect.signature(Queue.put)),
+                         '(self, /, obj, block=True, timeout=None, *, '
+                         'unbounditems=None)')
+        self.assertEqual(str(inspect.signature(Queue.put_nowait)),
+                         '(self, /, obj, *, unbounditems=None)')
+        self.assertEqual(str(inspect.signature(Queue.get)),
+                         '(self, /, block=True, timeout=None)')
+        self.assertEqual(str(inspect.signature(Queue.get_nowait)),
+                         '(self, /)')
+        for name in ('put', 'put_nowait', 'get', 'get_nowait'):
+            self.assertTrue(getattr(Queue, name).__doc__)
+
+    def test_arguments(self):
+        queue = interpreters.create_queue()
+        queue.put(obj=1, block=True, timeout=1.5, unbounditems=None)
+        queue.put(2, False)
+        queue.put(3, True, 1)
+        queue.put_nowait(obj=4, unbounditems=queues.UNBOUND_REMOVE)
+        self.assertEqual(queue.get(True, 1.5), 1)
+        self.assertEqual(queue.get(block=False), 2)
+        self.assertEqual(queue.get(timeout=1), 3)
+        self.assertEqual(queue.get_nowait(), 4)
+        # A timeout is anything float() takes, as before.
+        queue.put(5, timeout='1.5')
+        self.assertEqual(queue.get(timeout='0.5'), 5)
+        # Without blocking, the timeout is not looked at.
+        with self.assertRaises(interpreters.QueueEmpty):
+            queue.get(False, 'spam')
+
+    def test_bad_arguments(self):
+        queue = interpreters.create_queue()
+        with self.assertRaises(TypeError):
+            queue.put()
+        with self.assertRaises(TypeError):
+            queue.put(1, True, None, None)
+        with self.assertRaises(TypeError):
+            queue.put(1, spam=1)
+        with self.assertRaises(TypeError):
+            queue.get(True, None, None)
+        with self.assertRaises(TypeError):
+            queue.get_nowait(1)
+        with self.assertRaises(TypeError):
+            queue.get_nowait(block=False)
+        with self.assertRaisesRegex(ValueError, 'non-negative'):
+            queue.get(timeout=-1)
+        with self.assertRaisesRegex(ValueError, 'non-negative'):
+            queue.put(1, timeout=-0.5)
+        with self.assertRaisesRegex(ValueError, 'NaN'):
+            queue.get(timeout=float('nan'))
+        with self.assertRaises(ValueError):
+            queue.get(timeout='spam')
+        with self.assertRaises(TypeError):
+            queue.get(timeout=object())
+        with self.assertRaises(NotImplementedError):
+            queue.put(1, unbounditems='spam')
+        with self.assertRaises(TypeError):
+            _queues._QueueBase.get(object())
+        self.assertTrue(queue.empty())
+
+    def test_subclass_overrides(self):
+        calls = []
+
+        class MyQueue(queues.Queue):
+            def put_nowait(self, obj, *, unbounditems=None):
+                calls.append(('put_nowait', obj, unbounditems))
+                super().put_nowait(obj, unbounditems=unbounditems)
+
+            def get_nowait(self):
+                calls.append('get_nowait')
+                return super().get_nowait()
+
+        queue = interpreters.create_queue()
+        # (Queue.__new__() gives the one Queue object of the id.)
+        mine = object.__new__(MyQueue)
+        mine._id = queue.id
+        mine._unbound = queue._unbound
+        _queues.bind(queue.id)
+        mine.put(1, block=False)
+        mine.put(2)
+        self.assertEqual(mine.get(block=False), 1)
+        self.assertEqual(mine.get(), 2)
+        self.assertEqual(calls, [('put_nowait', 1, None), 'get_nowait'])
+        self.assertEqual(repr(mine), f'MyQueue({queue.id})')
+
+    def test_unbound_items(self):
+        queue = interpreters.create_queue()
+        interp = interpreters.create()
+        interp.prepare_main(queue=queue)
+        interp.exec(dedent_code("""
+            from concurrent.interpreters import _queues as queues
+            queue.put(1, unbounditems=queues.UNBOUND)
+            queue.put(2, unbounditems=queues.UNBOUND_ERROR)
+            queue.put(3, unbounditems=queues.UNBOUND_REMOVE)
+            """))
+        interp.close()
+        self.assertIs(queue.get_nowait(), queues.UNBOUND)
+        with self.assertRaises(queues.ItemInterpreterDestroyed):
+            queue.get(timeout=1)
+        self.assertTrue(queue.empty())
+
+
 class SignalTests(unittest.TestCase):
     # The low-level signal: bad input gives a clear exception.
 
