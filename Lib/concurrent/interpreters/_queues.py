@@ -321,41 +321,43 @@ class _LoopSignal:
     # interpreter only writes the descriptor, which is safe from any
     # thread.
 
-    _by_loop = weakref.WeakKeyDictionary()
+    # The attribute of the loop that holds its signal.  (Not a weak
+    # dictionary keyed by the loop: the futures of pending awaits refer
+    # to the loop, so an entry would keep a closed loop alive forever.)
+    _ATTR = '_concurrent_interpreters_signal'
 
     @classmethod
     def of(cls, loop):
         """Return the loop's signal, or None if the loop cannot have one."""
-        try:
-            return cls._by_loop[loop]
-        except KeyError:
-            pass
-        except TypeError:
-            # Not weak-referenceable.
-            return None
+        self = getattr(loop, cls._ATTR, None)
+        if self is not None:
+            return self
         make = getattr(_queues, '_Signal', None)
         if make is None:
             return None
         signal = make()
         self = cls(signal)
         try:
+            setattr(loop, cls._ATTR, self)
+        except AttributeError:
+            signal.close()
+            return None
+        try:
             loop.add_reader(signal.fileno(), self._wake)
         except (NotImplementedError, AttributeError):
             # For example the proactor loop of Windows.
+            delattr(loop, cls._ATTR)
             signal.close()
             return None
         except BaseException:
+            delattr(loop, cls._ATTR)
             signal.close()
             raise
-        # The signal closes with the loop's last reference; queues that
-        # still watch it keep its descriptor open until they let go.
-        weakref.finalize(loop, signal.close)
-        cls._by_loop[loop] = self
+        # The signal closes with its object; queues that still watch it
+        # keep its descriptor open until they let go.
         return self
 
     def __init__(self, signal):
-        # No reference to the loop: the loop holds this through its
-        # reader, and the weak dictionary must not keep it alive.
         self._signal = signal
         self._waiters = set()
 

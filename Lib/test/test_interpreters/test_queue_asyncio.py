@@ -320,6 +320,13 @@ class AgetTests(TestBase):
         interp.exec('queue.put(3)')
         self.assertEqual([queue.get_nowait() for _ in range(4)],
                          [0, 1, 2, 3])
+        # Nothing keeps the closed loop, its pending await and the queue
+        # alive.
+        qid = queue.id
+        del queue
+        interp.prepare_main(queue=None)
+        gc.collect()
+        self.assertNotIn(qid, [q.id for q in queues.list_all()])
 
     def test_signal_outlives_its_loop(self):
         # The loop and its signal object are gone while a queue still
