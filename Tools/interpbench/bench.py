@@ -447,6 +447,59 @@ def bench_cpu(cfg):
         _close_all(interps)
 
 
+# --- issue 17: asyncio rows (fork extensions: n/a on CPython 3.14) -----------
+
+# The echo loop of the asyncio ping-pong row, run in the sub-interpreter.
+_AECHO_LOOP = """\
+import asyncio
+async def _echo():
+    while True:
+        item = await qin.aget()
+        if item is None:
+            break
+        await qout.aput(item)
+asyncio.run(_echo())
+"""
+
+
+def bench_apingpong(cfg):
+    """`await q.aget()` ping-pong between event loops in two interpreters."""
+    _need_interpreters()
+    import asyncio
+    qin = interpreters.create_queue()
+    qout = interpreters.create_queue()
+    if not hasattr(qin, 'aget'):
+        raise Unavailable('no Queue.aget() (an extension of the fork)')
+    with _loop_in_interpreter(_AECHO_LOOP, 'asyncio echo loop', qin, None,
+                              qin=qin, qout=qout) as thread:
+        loop = asyncio.new_event_loop()
+        try:
+            async def run(number):
+                t0 = time.perf_counter()
+                for i in range(number):
+                    await qin.aput(i)
+                    try:
+                        await qout.aget(timeout=TIMEOUT)
+                    except interpreters.QueueEmpty:
+                        raise RuntimeError(
+                            f'no echo within {TIMEOUT:g} s: '
+                            f'{thread.error!r}') from None
+                return time.perf_counter() - t0
+
+            def timer(number):
+                return loop.run_until_complete(run(number))
+            return _per_op(*_measure(timer, cfg, max_number=100_000), 1e6)
+        finally:
+            loop.close()
+
+
+def _issue17_rows():
+    return [
+        Row('apingpong', 'await q.aget() ping-pong, two event loops', 'us',
+            bench_apingpong, target=50, spec314='n/a'),
+    ]
+
+
 def make_rows(cpu_n=2):
     """Return the rows of the table, in order."""
     cpu_target = 1.9 if cpu_n == 2 else 0.95 * cpu_n
@@ -473,7 +526,7 @@ def make_rows(cpu_n=2):
         Row('cpu', f'{cpu_n} CPU-bound interpreters, speedup', 'x',
             bench_cpu, target=cpu_target, higher_is_better=True,
             spec314='1.2-2.0' if cpu_n == 2 else ''),
-    ]
+    ] + _issue17_rows()
 
 
 ROW_KEYS = [row.key for row in make_rows()]

@@ -443,32 +443,106 @@ class Interpreter:
     async def acall(self, callable, /, *args, **kwargs):
         """Call the object in the interpreter; await the result.
 
-        This is call() for asyncio: the call runs in a new thread, so
-        the event loop keeps running meanwhile.  The result, and any
-        exception (ExecutionFailed and the rest), are those of call().
-        If the awaiting task is cancelled, the call still runs to its
-        end and its result is dropped.  This is an extension of the
-        fork; CPython 3.14 does not have it.
+        This is call() for asyncio: the call runs in another thread, so
+        the event loop keeps running meanwhile.  The threads are reused:
+        one that finished a call takes the next, so a series of awaits
+        does not start a thread each.  The result, and any exception
+        (ExecutionFailed and the rest), are those of call().  If the
+        awaiting task is cancelled, the call still runs to its end and
+        its result is dropped.  This is an extension of the fork;
+        CPython 3.14 does not have it.
         """
         import asyncio
-        import threading
         from concurrent.futures import Future
         loop = asyncio.get_running_loop()
         future = Future()
-
-        def run():
-            if not future.set_running_or_notify_cancel():
-                return
-            try:
-                result = self._call(callable, args, kwargs)
-            except BaseException as exc:
-                future.set_exception(exc)
-            else:
-                future.set_result(result)
-
-        threading.Thread(target=run,
-                         name=f'Interpreter({self._id}).acall').start()
+        _AcallThread.submit((future, self, callable, args, kwargs))
         return await asyncio.wrap_future(future, loop=loop)
+
+
+# The threads of acall() (an extension of this fork)
+
+class _AcallThread:
+    """A thread that runs acall() calls, one after another.
+
+    Once a call is done the thread waits up to LINGER seconds for the
+    next one, then ends, so that no idle thread outlives a burst of
+    awaits for long.  Calls made while every thread is busy start a new
+    one: calls run at once, as call() from a new thread would (a call to
+    an interpreter that is running still fails as "already running").
+    """
+
+    LINGER = 0.05
+
+    _idle = []          # threads waiting for a call, the newest last
+    _lock = threading.Lock()
+
+    @classmethod
+    def submit(cls, item):
+        """Run item, (future, interp, callable, args, kwargs), soon."""
+        with cls._lock:
+            if cls._idle:
+                worker = cls._idle.pop()
+                worker._item = item
+                worker._wakeup.release()
+                return
+        cls(item)
+
+    def __init__(self, item):
+        self._item = item
+        self._wakeup = threading.Lock()
+        self._wakeup.acquire()
+        threading.Thread(target=self._loop, name='Interpreter.acall').start()
+
+    def _loop(self):
+        cls = type(self)
+        while True:
+            item, self._item = self._item, None
+            self._run(*item)
+            del item
+            if not self._wakeup.acquire(timeout=self.LINGER):
+                with cls._lock:
+                    if self in cls._idle:
+                        cls._idle.remove(self)
+                        return
+                # submit() took this thread meanwhile and has released
+                # the lock already.
+                self._wakeup.acquire()
+
+    def _run(self, future, interp, callable, args, kwargs):
+        if not future.set_running_or_notify_cancel():
+            self._make_idle()
+            return
+        try:
+            result = interp._call(callable, args, kwargs)
+        except BaseException as exc:
+            # Idle before the awaiting task wakes up, so that its next
+            # acall() finds this thread.
+            self._make_idle()
+            future.set_exception(exc)
+        else:
+            self._make_idle()
+            future.set_result(result)
+
+    def _make_idle(self):
+        cls = type(self)
+        with cls._lock:
+            cls._idle.append(self)
+
+    @classmethod
+    def _after_fork_in_child(cls):
+        # The idle threads did not come along.
+        cls._idle = []
+        cls._lock = threading.Lock()
+
+
+def _register_acall_at_fork():
+    import os
+    if hasattr(os, 'register_at_fork'):
+        os.register_at_fork(after_in_child=_AcallThread._after_fork_in_child)
+
+
+_register_acall_at_fork()
 
 
 # run(), run_async() and their worker (extensions of this fork)

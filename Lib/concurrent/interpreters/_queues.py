@@ -93,7 +93,7 @@ _known_queues = weakref.WeakValueDictionary()
 _NOT_GIVEN = object()
 
 
-class Queue:
+class Queue(_queues._QueueBase):
     """A cross-interpreter queue.
 
     Queue(id) returns the object for an existing queue, the same one
@@ -212,82 +212,22 @@ class Queue:
             unboundop, = _crossinterp.serialize_unbound(unbounditems, UNBOUND)
         return unboundop
 
-    def put(self, obj, block=True, timeout=None, *,
-            unbounditems=None):
-        """Add the object to the queue.
+    # put(), put_nowait(), get() and get_nowait() are those of the base
+    # class, in C: one call each.  What they leave to Python:
 
-        If "block" is true this waits while the queue is full, for at
-        most "timeout" seconds when it is not None, then raises
-        QueueFull.  If "block" is false this is put_nowait().
-
-        Objects of a shareable type are shared (memoryview, Queue) or
-        copied; anything else is pickled.  An object that can be
-        neither raises NotShareableError.
-
-        "unbounditems" decides what get() does with the item if this
-        interpreter is destroyed before the item was taken:
-
-        * UNBOUND: get() returns UNBOUND in its place;
-        * UNBOUND_ERROR: get() raises ItemInterpreterDestroyed;
-        * UNBOUND_REMOVE: the item is removed from the queue.
-
-        None (the default) means the queue's own default, set by
-        create_queue().
-        """
-        if not block:
-            return self.put_nowait(obj, unbounditems=unbounditems)
-        # -1 is the queue's own default (the same as self._unbound).
-        unboundop = (-1 if unbounditems is None
-                     else self._unboundop(unbounditems))
-        if timeout is not None:
-            timeout = self._timeout(timeout)
-        # This converts the object once, adds it at once if there is
-        # room, and otherwise waits without polling: it wakes up as soon
-        # as there is room.
-        _queues.put(self._id, obj, unboundop, _FULL_FALLBACK,
-                    block=True, timeout=timeout)
-
-    def put_nowait(self, obj, *, unbounditems=None):
-        """Add the object to the queue; raise QueueFull if it is full."""
-        unboundop = self._unboundop(unbounditems)
-        _queues.put(self._id, obj, unboundop, _FULL_FALLBACK)
-
-    def get(self, block=True, timeout=None):
-        """Remove and return the next object from the queue.
-
-        If "block" is true this waits while the queue is empty, for at
-        most "timeout" seconds when it is not None, then raises
-        QueueEmpty.  If "block" is false this is get_nowait().
-
-        For an item whose interpreter was destroyed the result depends
-        on the "unbounditems" the item was put with (see put()).
-        """
-        if not block:
-            return self.get_nowait()
-        if timeout is not None:
-            timeout = self._timeout(timeout)
-        # This waits without polling: it wakes up as soon as an item comes.
-        obj, unboundop = _queues.get(self._id, block=True, timeout=timeout)
-        if unboundop is not None:
-            return _crossinterp.resolve_unbound(
-                unboundop, ItemInterpreterDestroyed, UNBOUND)
-        return obj
-
-    def get_nowait(self):
-        """Remove and return the next object; raise QueueEmpty if none.
-
-        Otherwise this is the same as get().
-        """
-        obj, unboundop = _queues.get(self._id)
-        if unboundop is not None:
-            return _crossinterp.resolve_unbound(
-                unboundop, ItemInterpreterDestroyed, UNBOUND)
-        return obj
+    @staticmethod
+    def _resolve_unbound(unboundop):
+        # get() of an item whose interpreter was destroyed.
+        return _crossinterp.resolve_unbound(
+            unboundop, ItemInterpreterDestroyed, UNBOUND)
 
     # Fork extension (not in CPython 3.14): awaitable put and get.
-    # They poll with the non-blocking calls rather than block a thread,
-    # so that a cancelled await never takes or adds an item.  The pause
-    # between two tries grows from _AWAIT_MIN_DELAY to _AWAIT_MAX_DELAY.
+    # They use the non-blocking calls, so that a cancelled await never
+    # takes or adds an item, and between two tries they wait for the
+    # queue to change: put() and get(), in any interpreter, make the
+    # event loop's signal readable (see _LoopSignal).  Where the loop
+    # cannot watch a file descriptor they poll instead, pausing from
+    # _AWAIT_MIN_DELAY up to _AWAIT_MAX_DELAY between tries.
     _AWAIT_MIN_DELAY = 0.000_2
     _AWAIT_MAX_DELAY = 0.010
 
@@ -295,41 +235,59 @@ class Queue:
         """Add the object to the queue, awaiting room if it is full.
 
         This is put() for asyncio: the event loop keeps running while
-        the queue is full.  After "timeout" seconds (None: no limit)
-        QueueFull is raised.  The other arguments are those of put().
-        A cancelled aput() has not added the object.  This is an
-        extension of the fork; CPython 3.14 does not have it.
+        the queue is full, and the await ends as soon as a get() in any
+        interpreter makes room.  After "timeout" seconds (None: no
+        limit) QueueFull is raised.  The other arguments are those of
+        put().  A cancelled aput() has not added the object.  This is
+        an extension of the fork; CPython 3.14 does not have it.
         """
         unboundop = self._unboundop(unbounditems)
         await self._retry(
             lambda: _queues.put(self._id, obj, unboundop, _FULL_FALLBACK),
-            QueueFull, timeout)
+            QueueFull, timeout, True)
 
     async def aget(self, timeout=None):
         """Remove and return the next object, awaiting one if needed.
 
         This is get() for asyncio: the event loop keeps running while
-        the queue is empty.  After "timeout" seconds (None: no limit)
-        QueueEmpty is raised.  A cancelled aget() has taken nothing.
-        This is an extension of the fork; CPython 3.14 does not have it.
+        the queue is empty, and the await ends as soon as a put() in
+        any interpreter adds an item.  After "timeout" seconds (None:
+        no limit) QueueEmpty is raised.  A cancelled aget() has taken
+        nothing.  This is an extension of the fork; CPython 3.14 does
+        not have it.
         """
-        return await self._retry(self.get_nowait, QueueEmpty, timeout)
+        return await self._retry(self.get_nowait, QueueEmpty, timeout,
+                                 False)
 
-    async def _retry(self, attempt, exctype, timeout):
+    async def _retry(self, attempt, exctype, timeout, put):
         # Call attempt() until it does not raise exctype (QueueFull or
-        # QueueEmpty), pausing in between, or until the timeout ends.
-        import asyncio
+        # QueueEmpty), waiting in between for the queue to change, or
+        # until the timeout ends.
         end = self._deadline(timeout)
+        try:
+            return attempt()
+        except exctype:
+            if end is not None and time.monotonic() >= end:
+                raise
+        import asyncio
+        loop = asyncio.get_running_loop()
+        signal = _LoopSignal.of(loop)
+        if signal is None:
+            return await self._poll(attempt, exctype, end)
+        return await signal.wait(self._id, put, attempt, exctype, end)
+
+    async def _poll(self, attempt, exctype, end):
+        import asyncio
         delay = 0
         while True:
+            now = time.monotonic()
+            delay = self._next_delay(delay, now, end)
+            await asyncio.sleep(delay)
             try:
                 return attempt()
             except exctype:
-                now = time.monotonic()
-                if end is not None and now >= end:
+                if end is not None and time.monotonic() >= end:
                     raise
-                delay = self._next_delay(delay, now, end)
-                await asyncio.sleep(delay)
 
     @classmethod
     def _deadline(cls, timeout):
@@ -352,6 +310,102 @@ class Queue:
         if timeout < 0:
             raise ValueError('timeout value must be non-negative')
         return timeout
+
+
+class _LoopSignal:
+    # The signal of one event loop: its file descriptor is registered
+    # with the loop (add_reader()), and becomes readable when a queue
+    # that one of the loop's aget() or aput() calls watches changes,
+    # or is destroyed.  The loop then wakes every await of the loop,
+    # and each looks at its queue again.  A put() or get() of another
+    # interpreter only writes the descriptor, which is safe from any
+    # thread.
+
+    # The attribute of the loop that holds its signal.  (Not a weak
+    # dictionary keyed by the loop: the futures of pending awaits refer
+    # to the loop, so an entry would keep a closed loop alive forever.)
+    _ATTR = '_concurrent_interpreters_signal'
+
+    @classmethod
+    def of(cls, loop):
+        """Return the loop's signal, or None if the loop cannot have one."""
+        self = getattr(loop, cls._ATTR, None)
+        if self is not None:
+            return self
+        make = getattr(_queues, '_Signal', None)
+        if make is None:
+            return None
+        signal = make()
+        self = cls(signal)
+        try:
+            setattr(loop, cls._ATTR, self)
+        except AttributeError:
+            signal.close()
+            return None
+        try:
+            loop.add_reader(signal.fileno(), self._wake)
+        except (NotImplementedError, AttributeError):
+            # For example the proactor loop of Windows.
+            delattr(loop, cls._ATTR)
+            signal.close()
+            return None
+        except BaseException:
+            delattr(loop, cls._ATTR)
+            signal.close()
+            raise
+        # The signal closes with its object; queues that still watch it
+        # keep its descriptor open until they let go.
+        return self
+
+    def __init__(self, signal):
+        self._signal = signal
+        self._waiters = set()
+
+    def _wake(self):
+        # Drain first, then wake: an await looks at its queue after the
+        # drain, so that no change goes unseen.
+        self._signal.clear()
+        waiters = self._waiters
+        self._waiters = set()
+        for fut in waiters:
+            if not fut.done():
+                fut.set_result(None)
+
+    async def wait(self, qid, put, attempt, exctype, end):
+        """Retry attempt() each time the queue changes, until the end."""
+        import asyncio
+        loop = asyncio.get_running_loop()
+        self._signal.watch(qid, put)
+        try:
+            while True:
+                # A change after this try makes the descriptor readable,
+                # so the future below is woken.
+                try:
+                    return attempt()
+                except exctype:
+                    if end is None:
+                        timer = None
+                    else:
+                        remaining = end - time.monotonic()
+                        if remaining <= 0:
+                            raise
+                fut = loop.create_future()
+                self._waiters.add(fut)
+                if end is not None:
+                    timer = loop.call_later(remaining, _wake_future, fut)
+                try:
+                    await fut
+                finally:
+                    self._waiters.discard(fut)
+                    if timer is not None:
+                        timer.cancel()
+        finally:
+            self._signal.unwatch(qid, put)
+
+
+def _wake_future(fut):
+    if not fut.done():
+        fut.set_result(None)
 
 
 class _Queue313(Queue):
@@ -404,7 +458,7 @@ class _Queue313(Queue):
 
     async def aput(self, obj, timeout=None, *, unbounditems=None):
         await self._retry(
-            lambda: self._put(obj, unbounditems), QueueFull, timeout)
+            lambda: self._put(obj, unbounditems), QueueFull, timeout, True)
 
 
 _queues._register_heap_types(Queue, QueueEmpty, QueueFull)
