@@ -51,24 +51,33 @@ def _sync_path(old, new):
 # map() without a chunksize sends about this many batches to each worker,
 # and never more than _MAX_AUTO_BATCH calls in one.
 _BATCHES_PER_WORKER = 16
-_MAX_AUTO_BATCH = 32
+_MAX_AUTO_BATCH = 256
 # map()'s reader, waiting for the next outcome of a batch, looks again
 # after _FIRST_PAUSE seconds, then after pauses twice as long, up to
-# _LONGEST_PAUSE; a worker wakes it at once only after a call that took
+# _LONGEST_PAUSE; a worker wakes it at once only after calls that took
 # _SLOW_CALL seconds or more.  Quick calls thus cost no wake-up each, and
-# no outcome waits for the call after it to end.
+# no outcome waits long for the calls after it to end.
 _FIRST_PAUSE = 50e-6
 _LONGEST_PAUSE = 2e-3
 _SLOW_CALL = 50e-6
+# A worker makes the calls of a batch in visits to its interpreter (see
+# _interpreters.call_batch()): a visit makes at most _MAX_VISIT calls and
+# starts no call once _SLOW_CALL seconds have passed, so that outcomes
+# reach the reader and an abandoned batch stops soon.  The first visit
+# makes one call; the next ones make twice as many as the one before
+# while the calls are quick, and one again after slow calls.
+_MAX_VISIT = 256
 
 
 class _Batch:
     """Several calls of one map(), run by a worker as a single work item.
 
     Each call crosses into the worker's interpreter on its own, exactly as
-    a submitted task does, and its outcome is there for map()'s reader as
-    soon as it is made; the batch only saves a future and a trip through
-    the work queue per call.
+    a submitted task does, but the calls are made in visits to the
+    worker's interpreter (one trip from the main interpreter for several
+    quick calls); the outcomes of a visit are there for map()'s reader as
+    soon as the visit ends, and a slow call ends its visit.  The batch
+    also saves a future and a trip through the work queue per call.
     """
 
     __slots__ = ('fn', 'argslist', 'abandoned', 'future', '_outcomes',
@@ -95,19 +104,31 @@ class _Batch:
     def run(self, ctx):
         """Make the calls in the worker's context (in the worker thread)."""
         clock = time.perf_counter
-        for args in self.argslist:
-            if self.abandoned:
-                break
+        fn = self.fn
+        if not callable(fn):
+            # As for a submitted task (see WorkerContext.call()).
+            fn, argslist = operator.call, [(fn, *a) for a in self.argslist]
+        else:
+            argslist = self.argslist
+        done = 0
+        size = 1
+        while done < len(argslist) and not self.abandoned:
+            calls = [(fn, args, None)
+                     for args in argslist[done:done + size]]
             start = clock()
-            try:
-                outcome = (True, ctx.call(self.fn, args))
-            except BaseException as exc:
-                outcome = (False, exc)
-            self._outcomes.append(outcome)
-            outcome = None
-            if self._waiting and clock() - start >= _SLOW_CALL:
-                self._waiting = False
-                self._wakeup.put(None)
+            outcomes = ctx.call_many(calls, _SLOW_CALL)
+            elapsed = clock() - start
+            calls = None
+            done += len(outcomes)
+            self._outcomes.extend(outcomes)
+            if elapsed < _SLOW_CALL:
+                size = min(size * 2, _MAX_VISIT)
+            else:
+                size = 1 if len(outcomes) == 1 else len(outcomes)
+                if self._waiting:
+                    self._waiting = False
+                    self._wakeup.put(None)
+            outcomes = None
 
     def _done(self, future):
         # The batch has run, or never will (cancelled, broken pool).
@@ -234,6 +255,42 @@ class WorkerContext(_thread.WorkerContext):
             # in the worker instead, with ExecutionFailed as its cause.
             fn, args = operator.call, (fn, *args)
         return self._call(fn, args, kwargs)
+
+    def call_many(self, calls, budget=0.0):
+        """Make calls, (fn, args, kwargs) tuples, in one visit.
+
+        Return a list of (True, result) or (False, exception), one per
+        call made: all of them, or, with a budget (seconds), those that
+        started before that time had passed.
+        """
+        if sys.path != self._path:
+            path = list(sys.path)
+            self._call(_sync_path, (self._path, path))
+            self._path = path
+        outcomes = _interpreters.call_batch(self._interp_id, calls,
+                                            preserve_exc=True, restrict=True,
+                                            budget=budget)
+        for i, (kind, value) in enumerate(outcomes):
+            if kind == 0:
+                outcomes[i] = (True, value)
+            elif kind == 1:
+                outcomes[i] = (False, self._exception(value))
+            else:
+                outcomes[i] = (False, value)
+        return outcomes
+
+    @staticmethod
+    def _exception(excinfo):
+        # The exception that a call raised, as _call() raises it.
+        exc = excinfo.exc
+        del excinfo.exc
+        failed = interpreters.ExecutionFailed(excinfo)
+        if exc is None:
+            # The exception itself could not cross.
+            return failed
+        exc.__context__ = failed
+        exc.__cause__ = failed
+        return exc
 
     def _call(self, fn, args, kwargs=None):
         res, excinfo = _interpreters.call(self._interp_id, fn, tuple(args),
