@@ -67,6 +67,10 @@ _SLOW_CALL = 50e-6
 # makes one call; the next ones make twice as many as the one before
 # while the calls are quick, and one again after slow calls.
 _MAX_VISIT = 256
+# A worker whose last calls were quick takes at most this many of the
+# tasks submitted and queued behind the one it picks up (see
+# WorkerContext.run()).
+_MAX_TAKEN = 1024
 
 
 class _Batch:
@@ -212,6 +216,11 @@ class WorkerContext(_thread.WorkerContext):
         self.interp = None
         self._interp_id = None
         self._path = None
+        # The executor's work queue, if run() may take more tasks from it
+        # (see InterpreterPoolExecutor.__init__()).
+        self.work_queue = None
+        # Whether the last calls made were quick (see run()).
+        self._quick = False
 
     def initialize(self):
         """Create the worker's interpreter and run the initializer in it."""
@@ -238,11 +247,108 @@ class WorkerContext(_thread.WorkerContext):
                 pass
 
     def run(self, task):
-        """Call the task in the worker's interpreter; return the result."""
+        """Call the task in the worker's interpreter; return the result.
+
+        When the calls made last were quick, the tasks queued behind this
+        one are taken too (at most _MAX_TAKEN) and called in the same
+        visits to the interpreter: each of their futures is marked
+        running when it is taken, and gets its outcome as soon as the
+        visit that made its call ends.
+        """
         fn, args, kwargs = task
         if type(fn) is _Batch:
             return fn.run(self)
-        return self.call(fn, args, kwargs)
+        if self._quick and self.work_queue is not None:
+            taken = self._take_queued()
+            if taken:
+                return self._run_taken(task, taken)
+        start = time.perf_counter()
+        try:
+            return self.call(fn, args, kwargs)
+        finally:
+            self._quick = time.perf_counter() - start < _SLOW_CALL
+
+    def _take_queued(self):
+        # Take the tasks queued now, up to the first map() batch or
+        # shutdown marker, and mark them running.
+        work_queue = self.work_queue
+        taken = []
+        while len(taken) < _MAX_TAKEN:
+            try:
+                item = work_queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                # Leave the marker for the worker loops.
+                work_queue.put(None)
+                break
+            if type(item.task[0]) is _Batch:
+                taken.append(item)
+                break
+            if item.future.set_running_or_notify_cancel():
+                taken.append(item)
+        return taken
+
+    def _run_taken(self, task, taken):
+        # Call "task" and the taken ones; return the outcome of "task".
+        batch = None
+        if type(taken[-1].task[0]) is _Batch:
+            batch = taken.pop()
+        calls = [task]
+        for item in taken:
+            fn, args, kwargs = item.task
+            if not callable(fn):
+                fn, args = operator.call, (fn, *args)
+            calls.append((fn, args, kwargs))
+        fn, args, kwargs = task
+        if not callable(fn):
+            calls[0] = (operator.call, (fn, *args), kwargs)
+        futures = [None] + [item.future for item in taken]
+        del taken
+        outcome = None
+        done = 0
+        # The main interpreter's GIL may take a switch interval to come
+        # back after a visit: visits as long cost no more waiting.
+        budget = sys.getswitchinterval()
+        try:
+            start = time.perf_counter()
+            while done < len(calls):
+                outcomes = self.call_many(calls[done:], budget)
+                for ok, value in outcomes:
+                    future = futures[done]
+                    if future is None:
+                        outcome = (ok, value)
+                    elif ok:
+                        future.set_result(value)
+                    else:
+                        future.set_exception(value)
+                    futures[done] = None
+                    done += 1
+                outcomes = value = None
+            self._quick = ((time.perf_counter() - start) / len(calls)
+                           < _SLOW_CALL)
+        except BaseException as exc:
+            # No outcome of the calls left: the visit itself failed.
+            self._quick = False
+            for future in futures[done:]:
+                if future is not None:
+                    future.set_exception(exc)
+            if outcome is None:
+                raise
+        finally:
+            futures = calls = None
+            if batch is not None:
+                # The map() batch queued behind the taken tasks.
+                batch.run(self)
+                batch = None
+        ok, value = outcome
+        outcome = None
+        if ok:
+            return value
+        try:
+            raise value
+        finally:
+            value = None
 
     def call(self, fn, args, kwargs=None):
         """Make one call of a task in the worker's interpreter."""
@@ -345,6 +451,16 @@ class InterpreterPoolExecutor(_thread.ThreadPoolExecutor):
                               f'InterpreterPoolExecutor-{self._counter()}')
         super().__init__(max_workers, thread_name_prefix,
                          initializer, initargs)
+        # Each worker may take the tasks queued behind the one it picks
+        # up (see WorkerContext.run()).
+        create_context = self._create_worker_context
+        work_queue = self._work_queue
+
+        def create_worker_context():
+            ctx = create_context()
+            ctx.work_queue = work_queue
+            return ctx
+        self._create_worker_context = create_worker_context
 
     def map(self, fn, *iterables, timeout=None, chunksize=1,
             buffersize=None):
