@@ -67,9 +67,8 @@ _SLOW_CALL = 50e-6
 # makes one call; the next ones make twice as many as the one before
 # while the calls are quick, and one again after slow calls.
 _MAX_VISIT = 256
-# A worker whose last calls were quick takes at most this many of the
-# tasks submitted and queued behind the one it picks up (see
-# WorkerContext.run()).
+# After a quick call, a worker takes at most this many of the tasks
+# queued behind it (see WorkerContext.run()).
 _MAX_TAKEN = 1024
 
 
@@ -216,11 +215,14 @@ class WorkerContext(_thread.WorkerContext):
         self.interp = None
         self._interp_id = None
         self._path = None
-        # The executor's work queue, if run() may take more tasks from it
-        # (see InterpreterPoolExecutor.__init__()).
+        # The executor's work queue, if run() may take more tasks from it,
+        # the contexts of its workers and their greatest number (see
+        # InterpreterPoolExecutor.__init__()).
         self.work_queue = None
-        # Whether the last calls made were quick (see run()).
-        self._quick = False
+        self.peers = ()
+        self.max_workers = 0
+        # True while the worker runs a task (not waiting for one).
+        self.busy = False
 
     def initialize(self):
         """Create the worker's interpreter and run the initializer in it."""
@@ -249,24 +251,39 @@ class WorkerContext(_thread.WorkerContext):
     def run(self, task):
         """Call the task in the worker's interpreter; return the result.
 
-        When the calls made last were quick, the tasks queued behind this
-        one are taken too (at most _MAX_TAKEN) and called in the same
-        visits to the interpreter: each of their futures is marked
-        running when it is taken, and gets its outcome as soon as the
-        visit that made its call ends.
+        After a quick call, when every other worker of the pool is busy,
+        the worker also takes the tasks queued at that moment (at most
+        _MAX_TAKEN) and calls them in as few visits to its interpreter
+        as it can: each of their futures is marked running when it is
+        taken, and gets its outcome as soon as the visit that made its
+        call ends.  The task picked up is always called on its own.
         """
         fn, args, kwargs = task
-        if type(fn) is _Batch:
-            return fn.run(self)
-        if self._quick and self.work_queue is not None:
-            taken = self._take_queued()
-            if taken:
-                return self._run_taken(task, taken)
-        start = time.perf_counter()
+        self.busy = True
         try:
-            return self.call(fn, args, kwargs)
+            if type(fn) is _Batch:
+                return fn.run(self)
+            start = time.perf_counter()
+            result = self.call(fn, args, kwargs)
+            if (time.perf_counter() - start < _SLOW_CALL
+                    and self.work_queue is not None and self._may_take()):
+                taken = self._take_queued()
+                if taken:
+                    self._run_taken(taken)
+            return result
         finally:
-            self._quick = time.perf_counter() - start < _SLOW_CALL
+            self.busy = False
+
+    def _may_take(self):
+        # Only when no other worker waits for work: tasks queued behind
+        # this one then wait for a busy worker anyway.
+        peers = self.peers
+        if len(peers) < self.max_workers:
+            return False
+        for peer in peers:
+            if not peer.busy:
+                return False
+        return True
 
     def _take_queued(self):
         # Take the tasks queued now, up to the first map() batch or
@@ -289,66 +306,44 @@ class WorkerContext(_thread.WorkerContext):
                 taken.append(item)
         return taken
 
-    def _run_taken(self, task, taken):
-        # Call "task" and the taken ones; return the outcome of "task".
+    def _run_taken(self, taken):
+        # Call the taken tasks (then the map() batch queued behind them,
+        # if taken too) and give each future its outcome.
         batch = None
         if type(taken[-1].task[0]) is _Batch:
             batch = taken.pop()
-        calls = [task]
+        calls = []
         for item in taken:
             fn, args, kwargs = item.task
             if not callable(fn):
                 fn, args = operator.call, (fn, *args)
             calls.append((fn, args, kwargs))
-        fn, args, kwargs = task
-        if not callable(fn):
-            calls[0] = (operator.call, (fn, *args), kwargs)
-        futures = [None] + [item.future for item in taken]
+        futures = [item.future for item in taken]
         del taken
-        outcome = None
         done = 0
         # The main interpreter's GIL may take a switch interval to come
         # back after a visit: visits as long cost no more waiting.
         budget = sys.getswitchinterval()
         try:
-            start = time.perf_counter()
             while done < len(calls):
                 outcomes = self.call_many(calls[done:], budget)
                 for ok, value in outcomes:
-                    future = futures[done]
-                    if future is None:
-                        outcome = (ok, value)
-                    elif ok:
-                        future.set_result(value)
+                    if ok:
+                        futures[done].set_result(value)
                     else:
-                        future.set_exception(value)
-                    futures[done] = None
+                        futures[done].set_exception(value)
                     done += 1
                 outcomes = value = None
-            self._quick = ((time.perf_counter() - start) / len(calls)
-                           < _SLOW_CALL)
         except BaseException as exc:
-            # No outcome of the calls left: the visit itself failed.
-            self._quick = False
+            # The visit itself failed: the calls not made fail with it.
             for future in futures[done:]:
-                if future is not None:
-                    future.set_exception(exc)
-            if outcome is None:
-                raise
+                future.set_exception(exc)
+            exc = None
         finally:
             futures = calls = None
             if batch is not None:
-                # The map() batch queued behind the taken tasks.
                 batch.run(self)
                 batch = None
-        ok, value = outcome
-        outcome = None
-        if ok:
-            return value
-        try:
-            raise value
-        finally:
-            value = None
 
     def call(self, fn, args, kwargs=None):
         """Make one call of a task in the worker's interpreter."""
@@ -455,10 +450,15 @@ class InterpreterPoolExecutor(_thread.ThreadPoolExecutor):
         # up (see WorkerContext.run()).
         create_context = self._create_worker_context
         work_queue = self._work_queue
+        max_workers = self._max_workers
+        peers = []
 
         def create_worker_context():
             ctx = create_context()
             ctx.work_queue = work_queue
+            ctx.peers = peers
+            ctx.max_workers = max_workers
+            peers.append(ctx)
             return ctx
         self._create_worker_context = create_worker_context
 
