@@ -184,6 +184,89 @@ class CallBatchTests(unittest.TestCase):
             thread.join()
 
 
+def make_functions(count):
+    # Distinct stateless functions of __main__-like globals.
+    funcs = []
+    for i in range(count):
+        ns = {'__name__': '__main__'}
+        exec(f'def f{i}(x):\n    return x * {i} + {i}\n', ns)
+        funcs.append(ns[f'f{i}'])
+    return funcs
+
+
+class CodeCacheTests(unittest.TestCase):
+    """Code sent again is not marshalled again; it must not show."""
+
+    def setUp(self):
+        self.interp = interpreters.create()
+        self.addCleanup(self.interp.close)
+
+    def test_repeated_calls(self):
+        for i in range(200):
+            self.assertEqual(self.interp.call(echo, i), i)
+
+    def test_more_functions_than_the_cache_holds(self):
+        funcs = make_functions(150)
+        for _ in range(2):
+            for i, func in enumerate(funcs):
+                self.assertEqual(self.interp.call(func, 3), 3 * i + i)
+
+    def test_same_code_other_names(self):
+        import types
+        base = make_functions(2)[1]
+        other = types.FunctionType(base.__code__, base.__globals__, 'other')
+        other.__qualname__ = 'Other.other'
+        for func in (base, other, base):
+            self.assertEqual(self.interp.call(func, 2), 3)
+        # The name crossed with each: a failing call shows it.
+        def raises(x):
+            raise ValueError(x)
+        renamed = types.FunctionType(raises.__code__, raises.__globals__,
+                                     'renamed')
+        for func in (raises, renamed):
+            with self.assertRaises(interpreters.ExecutionFailed) as cm:
+                self.interp.call(func, 1)
+            self.assertIn('ValueError: 1', str(cm.exception))
+
+    def test_function_replaced_code(self):
+        funcs = make_functions(3)
+        func = funcs[1]
+        self.assertEqual(self.interp.call(func, 5), 6)
+        func.__code__ = funcs[2].__code__
+        self.assertEqual(self.interp.call(func, 5), 12)
+
+    def test_code_object_script(self):
+        for i in range(3):
+            code = compile(f'x = {i}\n', 'some_file.py', 'exec')
+            for _ in range(2):
+                self.interp.exec(code)
+                self.assertEqual(self.interp.call(eval, 'x'), i)
+        code = compile('raise KeyError(1)\n', 'some_file.py', 'exec')
+        for _ in range(2):
+            with self.assertRaises(interpreters.ExecutionFailed) as cm:
+                self.interp.exec(code)
+            self.assertIn('some_file.py', cm.exception.excinfo.errdisplay)
+
+    def test_repeated_scripts(self):
+        for i in range(100):
+            self.interp.exec(f'x = {i % 3}')
+            self.interp.exec('y = x * 2')
+            self.assertEqual(self.interp.call(eval, 'y'), (i % 3) * 2)
+        with self.assertRaises(interpreters.ExecutionFailed) as cm:
+            self.interp.exec('raise KeyError("k")')
+        self.assertIn("KeyError: 'k'", str(cm.exception))
+        with self.assertRaises(interpreters.ExecutionFailed):
+            self.interp.exec('raise KeyError("k")')
+
+    def test_cleared_caches(self):
+        import sys
+        self.assertEqual(self.interp.call(echo, 1), 1)
+        sys._clear_internal_caches()
+        self.interp.exec('import sys; sys._clear_internal_caches()')
+        self.assertEqual(self.interp.call(echo, 2), 2)
+        self.interp.exec('pass')
+
+
 class PoolTakesQueuedTasksTests(unittest.TestCase):
     """A worker takes the tasks queued behind a quick one (WorkerContext)."""
 
