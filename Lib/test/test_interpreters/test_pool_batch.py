@@ -267,6 +267,47 @@ class CodeCacheTests(unittest.TestCase):
         self.interp.exec('pass')
 
 
+def native_id():
+    import threading
+    return threading.get_native_id()
+
+
+class NativeThreadIdTests(unittest.TestCase):
+    """A call's thread state takes the caller's native thread ID."""
+
+    def test_same_as_caller(self):
+        interp = interpreters.create()
+        self.addCleanup(interp.close)
+        self.assertEqual(interp.call(native_id), threading.get_native_id())
+        ids = []
+        thread = threading.Thread(
+            target=lambda: ids.append((interp.call(native_id),
+                                       threading.get_native_id())))
+        thread.start()
+        thread.join()
+        [(inside, outside)] = ids
+        self.assertEqual(inside, outside)
+        self.assertNotEqual(inside, threading.get_native_id())
+
+    @support.requires_fork()
+    def test_after_fork(self):
+        import os
+        interp = interpreters.create()
+        self.addCleanup(interp.close)
+        interp.call(native_id)
+        pid = os.fork()
+        if pid == 0:
+            code = 2
+            try:
+                child = interpreters.create()
+                ok = child.call(native_id) == os.getpid()
+                child.close()
+                code = 0 if ok else 1
+            finally:
+                os._exit(code)
+        support.wait_process(pid, exitcode=0)
+
+
 class PoolTakesQueuedTasksTests(unittest.TestCase):
     """A worker takes the tasks queued behind a quick one (WorkerContext)."""
 
