@@ -251,46 +251,47 @@ class WorkerContext(_thread.WorkerContext):
     def run(self, task):
         """Call the task in the worker's interpreter; return the result.
 
-        After a quick call, when every other worker of the pool is busy,
-        the worker also takes the tasks queued at that moment (at most
-        _MAX_TAKEN) and calls them in as few visits to its interpreter
-        as it can: each of their futures is marked running when it is
-        taken, and gets its outcome as soon as the visit that made its
-        call ends.  The task picked up is always called on its own.
+        After a quick call, the worker also takes the tasks queued at
+        that moment (at most _MAX_TAKEN) that call the same callable,
+        leaving one for each worker that waits for work, and calls them
+        in as few visits to its interpreter as it can: each of their
+        futures is marked running when it is taken, and gets its outcome
+        as soon as the visit that made its call ends.  The task picked
+        up is always called on its own.
         """
         fn, args, kwargs = task
-        self.busy = True
+        was_busy, self.busy = self.busy, True
         try:
             if type(fn) is _Batch:
                 return fn.run(self)
             start = time.perf_counter()
             result = self.call(fn, args, kwargs)
             if (time.perf_counter() - start < _SLOW_CALL
-                    and self.work_queue is not None and self._may_take()):
-                taken = self._take_queued()
-                if taken:
-                    self._run_taken(taken)
+                    and self.work_queue is not None and not was_busy):
+                limit = self._may_take()
+                if limit > 0:
+                    self._run_taken(*self._take_queued(limit, fn))
             return result
         finally:
-            self.busy = False
+            self.busy = was_busy
 
     def _may_take(self):
-        # Only when no other worker waits for work: tasks queued behind
-        # this one then wait for a busy worker anyway.
-        peers = self.peers
-        if len(peers) < self.max_workers:
-            return False
-        for peer in peers:
+        # How many queued tasks this worker may take: those that the
+        # workers waiting for work (or not started yet) would not pick
+        # up, so that these still get one each.
+        idle = self.max_workers - len(self.peers)
+        for peer in self.peers:
             if not peer.busy:
-                return False
-        return True
+                idle += 1
+        return min(self.work_queue.qsize() - idle, _MAX_TAKEN)
 
-    def _take_queued(self):
-        # Take the tasks queued now, up to the first map() batch or
-        # shutdown marker, and mark them running.
+    def _take_queued(self, limit, fn):
+        # Take at most "limit" of the tasks queued now that call fn, and
+        # mark them running; return them and the work item that ended
+        # the run (another callable, a map() batch), or None.
         work_queue = self.work_queue
         taken = []
-        while len(taken) < _MAX_TAKEN:
+        while len(taken) < limit:
             try:
                 item = work_queue.get_nowait()
             except queue.Empty:
@@ -299,32 +300,30 @@ class WorkerContext(_thread.WorkerContext):
                 # Leave the marker for the worker loops.
                 work_queue.put(None)
                 break
-            if type(item.task[0]) is _Batch:
-                taken.append(item)
-                break
+            if item.task[0] is not fn:
+                # Run next, as the worker would have.
+                return taken, item
             if item.future.set_running_or_notify_cancel():
                 taken.append(item)
-        return taken
+        return taken, None
 
-    def _run_taken(self, taken):
-        # Call the taken tasks (then the map() batch queued behind them,
-        # if taken too) and give each future its outcome.
-        batch = None
-        if type(taken[-1].task[0]) is _Batch:
-            batch = taken.pop()
-        calls = []
-        for item in taken:
-            fn, args, kwargs = item.task
-            if not callable(fn):
-                fn, args = operator.call, (fn, *args)
-            calls.append((fn, args, kwargs))
+    def _run_taken(self, taken, next_item):
+        # Call the taken tasks, then run next_item (on its own: run()
+        # takes nothing while the worker is busy), giving each future its
+        # outcome.
         futures = [item.future for item in taken]
-        del taken
         done = 0
-        # The main interpreter's GIL may take a switch interval to come
-        # back after a visit: visits as long cost no more waiting.
-        budget = sys.getswitchinterval()
         try:
+            calls = []
+            for item in taken:
+                fn, args, kwargs = item.task
+                if not callable(fn):
+                    fn, args = operator.call, (fn, *args)
+                calls.append((fn, args, kwargs))
+            taken = item = None
+            # The main interpreter's GIL may take a switch interval to
+            # come back after a visit: visits as long cost no more waiting.
+            budget = sys.getswitchinterval()
             while done < len(calls):
                 outcomes = self.call_many(calls[done:], budget)
                 for ok, value in outcomes:
@@ -341,9 +340,9 @@ class WorkerContext(_thread.WorkerContext):
             exc = None
         finally:
             futures = calls = None
-            if batch is not None:
-                batch.run(self)
-                batch = None
+            if next_item is not None:
+                next_item.run(self)
+                next_item = None
 
     def call(self, fn, args, kwargs=None):
         """Make one call of a task in the worker's interpreter."""

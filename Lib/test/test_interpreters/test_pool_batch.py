@@ -316,9 +316,9 @@ class PoolTakesQueuedTasksTests(unittest.TestCase):
         self.taken = []
         run_taken = pool_module.WorkerContext._run_taken
 
-        def counting(ctx, taken):
+        def counting(ctx, taken, next_item):
             self.taken.append(len(taken))
-            return run_taken(ctx, taken)
+            return run_taken(ctx, taken, next_item)
         pool_module.WorkerContext._run_taken = counting
         self.addCleanup(setattr, pool_module.WorkerContext, '_run_taken',
                         run_taken)
@@ -399,6 +399,38 @@ class PoolTakesQueuedTasksTests(unittest.TestCase):
             executor.shutdown(wait=True)
         self.assertTrue(all(f.cancelled() for f in futures))
         self.assertEqual(self.taken, [])
+
+    def test_visit_failure_fails_the_taken_tasks(self):
+        # If the visit itself fails, every taken task gets the error.
+        def broken(ctx, calls, budget=0.0):
+            raise RuntimeError('visit failed')
+        tasks = [(abs, (-i,)) for i in range(30)]
+        call_many = pool_module.WorkerContext.call_many
+        pool_module.WorkerContext.call_many = broken
+        self.addCleanup(setattr, pool_module.WorkerContext, 'call_many',
+                        call_many)
+        futures = list(self.run_queued(tasks))
+        failed = 0
+        for future in futures:
+            exc = future.exception(timeout=support.SHORT_TIMEOUT)
+            if exc is not None:
+                self.assertEqual(str(exc), 'visit failed')
+                failed += 1
+            else:
+                self.assertIsInstance(future.result(), int)
+        self.assertGreater(sum(self.taken), 0)
+        self.assertEqual(failed, sum(self.taken))
+
+    def test_other_callables_are_not_taken(self):
+        # A task of another callable ends what is taken; it runs next.
+        tasks = [(abs, (-1,)), (abs, (-2,)), (echo, ('x',)), (abs, (-3,)),
+                 (abs, (-4,))] * 4
+        expected = [1, 2, 'x', 3, 4] * 4
+        futures = list(self.run_queued(tasks))
+        results = [f.result(timeout=support.SHORT_TIMEOUT) for f in futures]
+        cancelled = set(range(3, len(tasks), 7))
+        self.assertEqual(results, [e for i, e in enumerate(expected)
+                                   if i not in cancelled])
 
     def test_idle_worker_gets_the_queued_task(self):
         # A worker takes nothing while another one waits for work.
