@@ -51,24 +51,36 @@ def _sync_path(old, new):
 # map() without a chunksize sends about this many batches to each worker,
 # and never more than _MAX_AUTO_BATCH calls in one.
 _BATCHES_PER_WORKER = 16
-_MAX_AUTO_BATCH = 32
+_MAX_AUTO_BATCH = 256
 # map()'s reader, waiting for the next outcome of a batch, looks again
 # after _FIRST_PAUSE seconds, then after pauses twice as long, up to
-# _LONGEST_PAUSE; a worker wakes it at once only after a call that took
+# _LONGEST_PAUSE; a worker wakes it at once only after calls that took
 # _SLOW_CALL seconds or more.  Quick calls thus cost no wake-up each, and
-# no outcome waits for the call after it to end.
+# no outcome waits long for the calls after it to end.
 _FIRST_PAUSE = 50e-6
 _LONGEST_PAUSE = 2e-3
 _SLOW_CALL = 50e-6
+# A worker makes the calls of a batch in visits to its interpreter (see
+# _interpreters.call_batch()): a visit makes at most _MAX_VISIT calls and
+# starts no call once _SLOW_CALL seconds have passed, so that outcomes
+# reach the reader and an abandoned batch stops soon.  The first visit
+# makes one call; the next ones make twice as many as the one before
+# while the calls are quick, and one again after slow calls.
+_MAX_VISIT = 256
+# After a quick call, a worker takes at most this many of the tasks
+# queued behind it (see WorkerContext.run()).
+_MAX_TAKEN = 1024
 
 
 class _Batch:
     """Several calls of one map(), run by a worker as a single work item.
 
     Each call crosses into the worker's interpreter on its own, exactly as
-    a submitted task does, and its outcome is there for map()'s reader as
-    soon as it is made; the batch only saves a future and a trip through
-    the work queue per call.
+    a submitted task does, but the calls are made in visits to the
+    worker's interpreter (one trip from the main interpreter for several
+    quick calls); the outcomes of a visit are there for map()'s reader as
+    soon as the visit ends, and a slow call ends its visit.  The batch
+    also saves a future and a trip through the work queue per call.
     """
 
     __slots__ = ('fn', 'argslist', 'abandoned', 'future', '_outcomes',
@@ -95,19 +107,31 @@ class _Batch:
     def run(self, ctx):
         """Make the calls in the worker's context (in the worker thread)."""
         clock = time.perf_counter
-        for args in self.argslist:
-            if self.abandoned:
-                break
+        fn = self.fn
+        if not callable(fn):
+            # As for a submitted task (see WorkerContext.call()).
+            fn, argslist = operator.call, [(fn, *a) for a in self.argslist]
+        else:
+            argslist = self.argslist
+        done = 0
+        size = 1
+        while done < len(argslist) and not self.abandoned:
+            calls = [(fn, args, None)
+                     for args in argslist[done:done + size]]
             start = clock()
-            try:
-                outcome = (True, ctx.call(self.fn, args))
-            except BaseException as exc:
-                outcome = (False, exc)
-            self._outcomes.append(outcome)
-            outcome = None
-            if self._waiting and clock() - start >= _SLOW_CALL:
-                self._waiting = False
-                self._wakeup.put(None)
+            outcomes = ctx.call_many(calls, _SLOW_CALL)
+            elapsed = clock() - start
+            calls = None
+            done += len(outcomes)
+            self._outcomes.extend(outcomes)
+            if elapsed < _SLOW_CALL:
+                size = min(size * 2, _MAX_VISIT)
+            else:
+                size = 1 if len(outcomes) == 1 else len(outcomes)
+                if self._waiting:
+                    self._waiting = False
+                    self._wakeup.put(None)
+            outcomes = None
 
     def _done(self, future):
         # The batch has run, or never will (cancelled, broken pool).
@@ -191,6 +215,14 @@ class WorkerContext(_thread.WorkerContext):
         self.interp = None
         self._interp_id = None
         self._path = None
+        # The executor's work queue, if run() may take more tasks from it,
+        # the contexts of its workers and their greatest number (see
+        # InterpreterPoolExecutor.__init__()).
+        self.work_queue = None
+        self.peers = ()
+        self.max_workers = 0
+        # True while the worker runs a task (not waiting for one).
+        self.busy = False
 
     def initialize(self):
         """Create the worker's interpreter and run the initializer in it."""
@@ -217,11 +249,100 @@ class WorkerContext(_thread.WorkerContext):
                 pass
 
     def run(self, task):
-        """Call the task in the worker's interpreter; return the result."""
+        """Call the task in the worker's interpreter; return the result.
+
+        After a quick call, the worker also takes the tasks queued at
+        that moment (at most _MAX_TAKEN) that call the same callable,
+        leaving one for each worker that waits for work, and calls them
+        in as few visits to its interpreter as it can: each of their
+        futures is marked running when it is taken, and gets its outcome
+        as soon as the visit that made its call ends.  The task picked
+        up is always called on its own.
+        """
         fn, args, kwargs = task
-        if type(fn) is _Batch:
-            return fn.run(self)
-        return self.call(fn, args, kwargs)
+        was_busy, self.busy = self.busy, True
+        try:
+            if type(fn) is _Batch:
+                return fn.run(self)
+            start = time.perf_counter()
+            result = self.call(fn, args, kwargs)
+            if (time.perf_counter() - start < _SLOW_CALL
+                    and self.work_queue is not None and not was_busy):
+                limit = self._may_take()
+                if limit > 0:
+                    self._run_taken(*self._take_queued(limit, fn))
+            return result
+        finally:
+            self.busy = was_busy
+
+    def _may_take(self):
+        # How many queued tasks this worker may take: those that the
+        # workers waiting for work (or not started yet) would not pick
+        # up, so that these still get one each.
+        idle = self.max_workers - len(self.peers)
+        for peer in self.peers:
+            if not peer.busy:
+                idle += 1
+        return min(self.work_queue.qsize() - idle, _MAX_TAKEN)
+
+    def _take_queued(self, limit, fn):
+        # Take at most "limit" of the tasks queued now that call fn, and
+        # mark them running; return them and the work item that ended
+        # the run (another callable, a map() batch), or None.
+        work_queue = self.work_queue
+        taken = []
+        while len(taken) < limit:
+            try:
+                item = work_queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                # Leave the marker for the worker loops.
+                work_queue.put(None)
+                break
+            if item.task[0] is not fn:
+                # Run next, as the worker would have.
+                return taken, item
+            if item.future.set_running_or_notify_cancel():
+                taken.append(item)
+        return taken, None
+
+    def _run_taken(self, taken, next_item):
+        # Call the taken tasks, then run next_item (on its own: run()
+        # takes nothing while the worker is busy), giving each future its
+        # outcome.
+        futures = [item.future for item in taken]
+        done = 0
+        try:
+            calls = []
+            for item in taken:
+                fn, args, kwargs = item.task
+                if not callable(fn):
+                    fn, args = operator.call, (fn, *args)
+                calls.append((fn, args, kwargs))
+            taken = item = None
+            # The main interpreter's GIL may take a switch interval to
+            # come back after a visit: visits as long cost no more waiting.
+            budget = sys.getswitchinterval()
+            while done < len(calls):
+                outcomes = self.call_many(calls[done:], budget)
+                for ok, value in outcomes:
+                    if ok:
+                        futures[done].set_result(value)
+                    else:
+                        futures[done].set_exception(value)
+                    done += 1
+                outcomes = value = None
+        except BaseException as exc:
+            # The visit itself failed: the calls not made fail with it.
+            for future in futures[done:]:
+                future.set_exception(exc)
+            exc = None
+        finally:
+            futures = calls = None
+            if next_item is not None:
+                next_item.run(self)
+                next_item = None
 
     def call(self, fn, args, kwargs=None):
         """Make one call of a task in the worker's interpreter."""
@@ -234,6 +355,42 @@ class WorkerContext(_thread.WorkerContext):
             # in the worker instead, with ExecutionFailed as its cause.
             fn, args = operator.call, (fn, *args)
         return self._call(fn, args, kwargs)
+
+    def call_many(self, calls, budget=0.0):
+        """Make calls, (fn, args, kwargs) tuples, in one visit.
+
+        Return a list of (True, result) or (False, exception), one per
+        call made: all of them, or, with a budget (seconds), those that
+        started before that time had passed.
+        """
+        if sys.path != self._path:
+            path = list(sys.path)
+            self._call(_sync_path, (self._path, path))
+            self._path = path
+        outcomes = _interpreters.call_batch(self._interp_id, calls,
+                                            preserve_exc=True, restrict=True,
+                                            budget=budget)
+        for i, (kind, value) in enumerate(outcomes):
+            if kind == 0:
+                outcomes[i] = (True, value)
+            elif kind == 1:
+                outcomes[i] = (False, self._exception(value))
+            else:
+                outcomes[i] = (False, value)
+        return outcomes
+
+    @staticmethod
+    def _exception(excinfo):
+        # The exception that a call raised, as _call() raises it.
+        exc = excinfo.exc
+        del excinfo.exc
+        failed = interpreters.ExecutionFailed(excinfo)
+        if exc is None:
+            # The exception itself could not cross.
+            return failed
+        exc.__context__ = failed
+        exc.__cause__ = failed
+        return exc
 
     def _call(self, fn, args, kwargs=None):
         res, excinfo = _interpreters.call(self._interp_id, fn, tuple(args),
@@ -288,6 +445,21 @@ class InterpreterPoolExecutor(_thread.ThreadPoolExecutor):
                               f'InterpreterPoolExecutor-{self._counter()}')
         super().__init__(max_workers, thread_name_prefix,
                          initializer, initargs)
+        # Each worker may take the tasks queued behind the one it picks
+        # up (see WorkerContext.run()).
+        create_context = self._create_worker_context
+        work_queue = self._work_queue
+        max_workers = self._max_workers
+        peers = []
+
+        def create_worker_context():
+            ctx = create_context()
+            ctx.work_queue = work_queue
+            ctx.peers = peers
+            ctx.max_workers = max_workers
+            peers.append(ctx)
+            return ctx
+        self._create_worker_context = create_worker_context
 
     def map(self, fn, *iterables, timeout=None, chunksize=1,
             buffersize=None):
