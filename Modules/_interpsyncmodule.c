@@ -752,7 +752,9 @@ sync_reduce(PyObject *self, PyObject *Py_UNUSED(ignored))
         Py_DECREF(rebuild);
         return NULL;
     }
-    return Py_BuildValue("N(L)", rebuild, (long long)sync->id);
+    // The process too: the ids of another process name other primitives.
+    return Py_BuildValue("N(Ll)", rebuild, (long long)sync->id,
+                         (long)getpid());
 }
 
 PyDoc_STRVAR(sync_reduce_doc,
@@ -2285,18 +2287,26 @@ static PyType_Spec type_specs[NUM_KINDS] = {
 _interpsync._rebuild
 
     id: long_long
+    pid: long
     /
 
 Return this interpreter's object for the primitive with the id.
 
-Used to unpickle a primitive; the first load of a pickle drops the
-reference that the pickle held.
+Used to unpickle a primitive made in the process "pid"; the first load
+of a pickle drops the reference that the pickle held.
 [clinic start generated code]*/
 
 static PyObject *
-_interpsync__rebuild_impl(PyObject *module, long long id)
-/*[clinic end generated code: output=d2000e940bd5f05e input=1d23dbc0fcbfb95f]*/
+_interpsync__rebuild_impl(PyObject *module, long long id, long pid)
+/*[clinic end generated code: output=7a3170da825b239b input=32c404d9fe8042b9]*/
 {
+    if (pid != (long)getpid()) {
+        PyErr_Format(PyExc_RuntimeError,
+                     "a concurrent.interpreters primitive cannot be "
+                     "unpickled in another process (made in process %ld)",
+                     pid);
+        return NULL;
+    }
     _sync *sync = sync_lookup(id);
     if (sync == NULL) {
         PyErr_Format(PyExc_RuntimeError,

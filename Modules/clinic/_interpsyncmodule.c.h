@@ -1472,31 +1472,39 @@ _interpsync_Barrier_abort(syncobject *self, PyObject *Py_UNUSED(ignored))
 }
 
 PyDoc_STRVAR(_interpsync__rebuild__doc__,
-"_rebuild($module, id, /)\n"
+"_rebuild($module, id, pid, /)\n"
 "--\n"
 "\n"
 "Return this interpreter\'s object for the primitive with the id.\n"
 "\n"
-"Used to unpickle a primitive; the first load of a pickle drops the\n"
-"reference that the pickle held.");
+"Used to unpickle a primitive made in the process \"pid\"; the first load\n"
+"of a pickle drops the reference that the pickle held.");
 
 #define _INTERPSYNC__REBUILD_METHODDEF    \
-    {"_rebuild", (PyCFunction)_interpsync__rebuild, METH_O, _interpsync__rebuild__doc__},
+    {"_rebuild", _PyCFunction_CAST(_interpsync__rebuild), METH_FASTCALL, _interpsync__rebuild__doc__},
 
 static PyObject *
-_interpsync__rebuild_impl(PyObject *module, long long id);
+_interpsync__rebuild_impl(PyObject *module, long long id, long pid);
 
 static PyObject *
-_interpsync__rebuild(PyObject *module, PyObject *arg)
+_interpsync__rebuild(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     PyObject *return_value = NULL;
     long long id;
+    long pid;
 
-    id = PyLong_AsLongLong(arg);
+    if (!_PyArg_CheckPositional("_rebuild", nargs, 2, 2)) {
+        goto exit;
+    }
+    id = PyLong_AsLongLong(args[0]);
     if (id == -1 && PyErr_Occurred()) {
         goto exit;
     }
-    return_value = _interpsync__rebuild_impl(module, id);
+    pid = PyLong_AsLong(args[1]);
+    if (pid == -1 && PyErr_Occurred()) {
+        goto exit;
+    }
+    return_value = _interpsync__rebuild_impl(module, id, pid);
 
 exit:
     return return_value;
@@ -1519,4 +1527,4 @@ _interpsync__count(PyObject *module, PyObject *Py_UNUSED(ignored))
 {
     return _interpsync__count_impl(module);
 }
-/*[clinic end generated code: output=ac961b17dd3a1667 input=a9049054013a1b77]*/
+/*[clinic end generated code: output=4f8d3d5d93d66c38 input=a9049054013a1b77]*/

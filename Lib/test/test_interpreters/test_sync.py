@@ -9,6 +9,7 @@ Threads wait for each other on events and barriers, never on sleeps.
 
 import contextlib
 import gc
+import os
 import pickle
 import signal
 import threading
@@ -938,7 +939,16 @@ class CrossingTests(TestBase):
         with self.assertRaisesRegex(RuntimeError, 'no longer exists'):
             pickle.loads(data)
         with self.assertRaises(TypeError):
-            _interpsync._rebuild('x')
+            _interpsync._rebuild('x', os.getpid())
+
+    def test_pickle_from_another_process(self):
+        lock = interpreters.Lock()
+        func, (lock_id, pid) = lock.__reduce__()
+        self.assertEqual(pid, os.getpid())
+        # Drop the hold the __reduce__() call took.
+        self.assertEqual(func(lock_id, pid)._id, lock._id)
+        with self.assertRaisesRegex(RuntimeError, 'another process'):
+            func(lock_id, pid + 1)
 
 
 class LifetimeTests(TestBase):
