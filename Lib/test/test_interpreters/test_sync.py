@@ -844,6 +844,17 @@ class CrossingTests(TestBase):
                 self.assertEqual(interp.call(_ids, [prim, prim]),
                                  [prim._id, prim._id])
 
+    def test_run_args_data_and_results(self):
+        interp = self.new_interp()
+        for prim in self.prims():
+            with self.subTest(type(prim).__name__):
+                back = interp.run(_identity, prim)
+                self.assertEqual(back._id, prim._id)
+                back = interp.run('return data["p"], [data["p"]]',
+                                  data={'p': prim})
+                self.assertEqual([back[0]._id, back[1][0]._id],
+                                 [prim._id, prim._id])
+
     def test_result_made_in_interpreter_survives(self):
         # The list is pickled in the interpreter and its Lock object is
         # gone before the caller unpickles it.
