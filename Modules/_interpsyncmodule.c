@@ -677,6 +677,12 @@ static PyObject *
 wrap_sync(module_state *state, _sync *sync)
 {
     PyTypeObject *type = state->types[sync->kind];
+    if (type == NULL) {
+        // The module was cleared (the interpreter is finalizing).
+        PyErr_SetString(PyExc_RuntimeError,
+                        "the _interpsync module was cleared");
+        return NULL;
+    }
     PyObject *self = type->tp_alloc(type, 0);
     if (self == NULL) {
         return NULL;
@@ -1605,6 +1611,11 @@ _interpsync_Condition_impl(PyTypeObject *type, PyObject *lock)
 {
     module_state *state = state_from_type(type);
     if (state == NULL) {
+        return NULL;
+    }
+    if (state->types[KIND_LOCK] == NULL) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        "the _interpsync module was cleared");
         return NULL;
     }
     if (lock == Py_None) {
