@@ -249,10 +249,11 @@ class LockTests(TestBase):
         cell = interpreters.create_queue(1)
         cell.put(0)
         n, threads = 2000, 4
-        interp = self.new_interp()
-        interp.prepare_main(lock=lock, cell=cell, n=n)
+        interps = [self.new_interp() for _ in range(threads // 2)]
+        for interp in interps:
+            interp.prepare_main(lock=lock, cell=cell, n=n)
 
-        def in_interp():
+        def in_interp(interp):
             interp.exec(dedent("""
                 for _ in range(n):
                     with lock:
@@ -263,7 +264,8 @@ class LockTests(TestBase):
             for _ in range(n):
                 with lock:
                     cell.put_nowait(cell.get_nowait() + 1)
-        run_threads([in_interp, here] * (threads // 2))
+        run_threads([here] * (threads // 2)
+                    + [lambda i=i: in_interp(i) for i in interps])
         self.assertEqual(cell.get_nowait(), n * threads)
 
 
