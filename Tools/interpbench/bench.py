@@ -590,6 +590,200 @@ def make_rows(cpu_n=2):
             spec314='1.2-2.0' if cpu_n == 2 else ''),
     ] + _issue17_rows()
 
+# ---------------------------------------------------------------------------
+# issue 14: the synchronization primitives of concurrent.interpreters (SPEC
+# B5).  They are the fork's own (CPython 3.14 has none: the rows say so
+# there), so each row also measures threading's primitive, in threads of
+# one interpreter, for reference (the "threading_*" fields of the JSON).
+
+def _need_sync():
+    _need_interpreters()
+    if not hasattr(interpreters, 'Lock'):
+        raise Unavailable('no concurrent.interpreters.Lock (a fork '
+                          'extension)')
+
+
+def _time_acquire_release(lock, cfg):
+    acquire = lock.acquire
+    release = lock.release
+
+    def timer(number):
+        t0 = time.perf_counter()
+        for _ in range(number):
+            acquire()
+            release()
+        return time.perf_counter() - t0
+    return _per_op(*_measure(timer, cfg), 1e9)
+
+
+def bench_sync_lock(cfg):
+    _need_sync()
+    mine = _time_acquire_release(interpreters.Lock(), cfg)
+    ref = _time_acquire_release(threading.Lock(), cfg)
+    return dict(value=mine['value'] / ref['value'],
+                median=mine['median'] / ref['median'],
+                number=mine['number'], repeats=mine['repeats'],
+                lock_ns=mine['value'], threading_ns=ref['value'])
+
+
+# The partner loops of the hand-off rows: run in another interpreter (with
+# the primitives of concurrent.interpreters) or in a thread (threading's).
+# "counts" gives the number of rounds of each timed run; None ends it.
+_SYNC_LOOPS = {
+    'lock': """\
+while (n := counts.get()) is not None:
+    for _ in range(n):
+        if not ping.acquire(timeout=TIMEOUT):
+            raise RuntimeError('no hand-off')
+        pong.release()
+""",
+    'event': """\
+while (n := counts.get()) is not None:
+    for _ in range(n):
+        if not ping.wait(TIMEOUT):
+            raise RuntimeError('no ping')
+        ping.clear()
+        pong.set()
+""",
+    'barrier': """\
+while (n := counts.get()) is not None:
+    for _ in range(n):
+        ping.wait(TIMEOUT)
+""",
+}
+
+
+def _sync_side(kind, ping, pong):
+    """This side's loop of the hand-off row "kind": timer(number)."""
+    if kind == 'lock':
+        release = ping.release
+        acquire = pong.acquire
+
+        def one():
+            release()
+            if not acquire(timeout=TIMEOUT):
+                raise RuntimeError('no hand-off back')
+    elif kind == 'event':
+        set_ = ping.set
+        wait = pong.wait
+        clear = pong.clear
+
+        def one():
+            set_()
+            if not wait(TIMEOUT):
+                raise RuntimeError('no pong')
+            clear()
+    else:
+        wait = ping.wait
+
+        def one():
+            wait(TIMEOUT)
+    return one
+
+
+def _sync_prims(mod, kind):
+    if kind == 'lock':
+        ping, pong = mod.Lock(), mod.Lock()
+        ping.acquire()
+        pong.acquire()
+    elif kind == 'event':
+        ping, pong = mod.Event(), mod.Event()
+    else:
+        ping = pong = mod.Barrier(2)
+    return ping, pong
+
+
+def _time_sync_handoff(kind, cfg, *, in_interpreter, scale):
+    import queue
+    mod = interpreters if in_interpreter else threading
+    ping, pong = _sync_prims(mod, kind)
+    if in_interpreter:
+        counts = interpreters.create_queue()
+        ctx = _loop_in_interpreter(_SYNC_LOOPS[kind], f'{kind} loop',
+                                   counts, None, counts=counts, ping=ping,
+                                   pong=pong, TIMEOUT=TIMEOUT)
+    else:
+        counts = queue.Queue()
+        ctx = _loop_in_thread(_SYNC_LOOPS[kind], counts, ping=ping,
+                              pong=pong, TIMEOUT=TIMEOUT)
+    with ctx:
+        one = _sync_side(kind, ping, pong)
+
+        def timer(number):
+            counts.put(number)
+            t0 = time.perf_counter()
+            for _ in range(number):
+                one()
+            return time.perf_counter() - t0
+        return _per_op(*_measure(timer, cfg, max_number=1_000_000), scale)
+
+
+@contextlib.contextmanager
+def _loop_in_thread(code, counts, **shared):
+    """Run code (a loop over "counts") in a thread of this interpreter."""
+    errors = []
+
+    def run():
+        try:
+            exec(code, dict(shared, counts=counts))
+        except BaseException as exc:
+            errors.append(exc)
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield thread
+    finally:
+        counts.put(None)
+        thread.join(TIMEOUT)
+        if errors:
+            raise RuntimeError(f'loop failed: {errors[0]!r}')
+
+
+def _bench_sync_handoff(kind, cfg, scale):
+    _need_sync()
+    mine = _time_sync_handoff(kind, cfg, in_interpreter=True, scale=scale)
+    ref = _time_sync_handoff(kind, cfg, in_interpreter=False, scale=scale)
+    mine['threading'] = ref['value']
+    return mine
+
+
+def bench_sync_handoff(cfg):
+    # One timed round is two hand-offs (there and back).
+    return _bench_sync_handoff('lock', cfg, 1e6 / 2)
+
+
+def bench_sync_event(cfg):
+    return _bench_sync_handoff('event', cfg, 1e6)
+
+
+def bench_sync_barrier(cfg):
+    # Milliseconds per 10,000 rounds.
+    return _bench_sync_handoff('barrier', cfg, 1e3 * 10_000)
+
+
+def _sync_rows():
+    return [
+        Row('sync_lock', 'Lock acquire+release, vs threading.Lock', 'x',
+            bench_sync_lock, target=1.5, spec314='n/a'),
+        Row('sync_handoff', 'Lock hand-off, two interpreters', 'us',
+            bench_sync_handoff, target=5, spec314='n/a'),
+        Row('sync_event', 'Event ping-pong, two interpreters', 'us',
+            bench_sync_event, target=10, spec314='n/a'),
+        Row('sync_barrier', 'Barrier, 2 interpreters x 10,000 rounds', 'ms',
+            bench_sync_barrier, spec314='n/a'),
+    ]
+
+
+_make_rows_before_sync = make_rows
+
+
+def make_rows(cpu_n=2):
+    """Return the rows of the table, in order."""
+    return _make_rows_before_sync(cpu_n) + _sync_rows()
+
+# end of issue 14's block
+# ---------------------------------------------------------------------------
+
 
 ROW_KEYS = [row.key for row in make_rows()]
 

@@ -30,6 +30,10 @@ __all__ = [
 # Names of this fork's extensions, not in CPython 3.14 (and so not in
 # __all__, which matches 3.14).
 _EXTENSIONS = ['Channel', 'ChannelClosedError']
+# The synchronization primitives (Lock, RLock, ...) of _interpsync.
+_SYNC_NAMES = ['Lock', 'RLock', 'Event', 'Semaphore', 'BoundedSemaphore',
+               'Condition', 'Barrier']
+_EXTENSIONS += _SYNC_NAMES
 
 
 def __getattr__(name):
@@ -42,6 +46,11 @@ def __getattr__(name):
             Queue, QueueEmpty, QueueFull,
         )
         return globals()[name]
+    if name in _SYNC_NAMES:
+        from . import _sync
+        value = getattr(_sync, name)
+        globals()[name] = value
+        return value
     if name in _EXTENSIONS:
         global Channel, ChannelClosedError
         from ._channel import Channel, ChannelClosedError
