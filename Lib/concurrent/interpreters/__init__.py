@@ -29,7 +29,8 @@ __all__ = [
 
 # Names of this fork's extensions, not in CPython 3.14 (and so not in
 # __all__, which matches 3.14).
-_EXTENSIONS = ['Channel', 'ChannelClosedError']
+_EXTENSIONS = ['Channel', 'ChannelClosedError',
+               'SharedBuffer', 'transfer']
 
 
 def __getattr__(name):
@@ -41,6 +42,12 @@ def __getattr__(name):
             create as create_queue,
             Queue, QueueEmpty, QueueFull,
         )
+        return globals()[name]
+    if name in ('SharedBuffer', 'transfer'):
+        # Memory shared between interpreters and zero-copy moves (see
+        # "Shared memory and the memory model" in the documentation).
+        global SharedBuffer, transfer
+        from _interpmem import SharedBuffer, transfer
         return globals()[name]
     if name in _EXTENSIONS:
         global Channel, ChannelClosedError
