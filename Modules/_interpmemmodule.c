@@ -90,6 +90,12 @@ import_state(PyObject **p_mod)
 }
 
 
+/* The number of live _block and _moved structs in the process, for the
+   lifetime tests (_interpmem._live_counts()). */
+static Py_ssize_t _live_blocks = 0;
+static Py_ssize_t _live_moved = 0;
+
+
 /* shared blocks ************************************************************/
 
 typedef struct {
@@ -125,6 +131,7 @@ block_new(Py_ssize_t size)
     block->size = size;
     block->data = (char *)addr;
     block->base = base;
+    (void)_Py_atomic_add_ssize(&_live_blocks, 1);
     return block;
 }
 
@@ -143,6 +150,7 @@ block_decref(_block *block)
     if (old == 1) {
         PyMem_RawFree(block->base);
         PyMem_RawFree(block);
+        (void)_Py_atomic_add_ssize(&_live_blocks, -1);
     }
 }
 
@@ -218,6 +226,7 @@ moved_decref(_moved *moved)
     if (old == 1) {
         moved_free_mem(moved);
         PyMem_RawFree(moved);
+        (void)_Py_atomic_add_ssize(&_live_moved, -1);
     }
 }
 
@@ -1230,6 +1239,7 @@ moved_new(int kind)
         PyErr_NoMemory();
         return NULL;
     }
+    (void)_Py_atomic_add_ssize(&_live_moved, 1);
     moved->refcount = 1;
     moved->kind = kind;
     moved->domain = MOVED_RAW;
@@ -1288,7 +1298,7 @@ transfer_bytearray(PyObject *obj)
     if (moved_take(moved, ba->ob_bytes, ba->ob_alloc, ba->ob_start,
                    size) < 0)
     {
-        PyMem_RawFree(moved);
+        moved_decref(moved);
         return NULL;
     }
     moved->size = size;
@@ -1346,7 +1356,7 @@ transfer_array(PyObject *obj)
     if (moved_take(moved, arr->ob_item, arr->allocated * itemsize,
                    arr->ob_item, size * itemsize) < 0)
     {
-        PyMem_RawFree(moved);
+        moved_decref(moved);
         return NULL;
     }
     moved->typecode = code;
@@ -1671,12 +1681,28 @@ _interpmem__receive_pickled_impl(PyObject *module, long long hold)
 }
 
 
+/*[clinic input]
+_interpmem._live_counts
+
+Return (blocks, moved): SharedBuffer memory blocks and transfer() memory alive in the process.
+[clinic start generated code]*/
+
+static PyObject *
+_interpmem__live_counts_impl(PyObject *module)
+/*[clinic end generated code: output=c5e83133436eaf79 input=09e7ea514396647a]*/
+{
+    return Py_BuildValue("nn", _Py_atomic_load_ssize(&_live_blocks),
+                         _Py_atomic_load_ssize(&_live_moved));
+}
+
+
 /* module *******************************************************************/
 
 static PyMethodDef module_functions[] = {
     _INTERPMEM_TRANSFER_METHODDEF
     _INTERPMEM__REBUILD_BUFFER_METHODDEF
     _INTERPMEM__RECEIVE_PICKLED_METHODDEF
+    _INTERPMEM__LIVE_COUNTS_METHODDEF
     {NULL, NULL}
 };
 

@@ -798,4 +798,22 @@ _interpmem__receive_pickled(PyObject *module, PyObject *arg)
 exit:
     return return_value;
 }
-/*[clinic end generated code: output=b7affca720c0f8d9 input=a9049054013a1b77]*/
+
+PyDoc_STRVAR(_interpmem__live_counts__doc__,
+"_live_counts($module, /)\n"
+"--\n"
+"\n"
+"Return (blocks, moved): SharedBuffer memory blocks and transfer() memory alive in the process.");
+
+#define _INTERPMEM__LIVE_COUNTS_METHODDEF    \
+    {"_live_counts", (PyCFunction)_interpmem__live_counts, METH_NOARGS, _interpmem__live_counts__doc__},
+
+static PyObject *
+_interpmem__live_counts_impl(PyObject *module);
+
+static PyObject *
+_interpmem__live_counts(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    return _interpmem__live_counts_impl(module);
+}
+/*[clinic end generated code: output=3ea46ab6b1c517b1 input=a9049054013a1b77]*/
