@@ -613,8 +613,12 @@ class RaceTests(unittest.TestCase):
             mv = memoryview(buf)
             a = buf.atomics()
             for gen in range(1, 21):
-                while a.load(1) != gen - 1:     # the reader's ack
-                    a.wait(1, a.load(1), timeout=0.1)
+                for _ in range(1000):           # the reader's ack
+                    if a.load(1) == gen - 1:
+                        break
+                    a.wait(1, gen - 2, timeout=0.1)
+                else:
+                    raise RuntimeError('no ack')
                 mv[64:] = bytes([gen]) * {size}
                 a.store(0, gen)
                 a.notify(0)
