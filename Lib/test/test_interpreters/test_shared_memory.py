@@ -5,6 +5,7 @@ Races between interpreters are synchronized by the atomics themselves
 """
 
 import ctypes
+import os
 import pickle
 import signal
 import sys
@@ -184,6 +185,16 @@ class SharingTests(unittest.TestCase):
         self.assertEqual(buf[3:5], b'\x01\x02')
         res = self.interp.call(_first_of, [buf, 'x'])
         self.check_same(buf, res)
+
+    def test_closure(self):
+        buf = SharedBuffer(8)
+
+        def set_in_closure(value):
+            buf[0] = value
+            return buf[0]
+
+        self.assertEqual(self.interp.call(set_in_closure, 13), 13)
+        self.assertEqual(buf[0], 13)
 
     def test_executor_task(self):
         from concurrent.futures import InterpreterPoolExecutor
@@ -691,6 +702,49 @@ class RaceTests(unittest.TestCase):
         interp.exec('del a')
         del a
         self.assertEqual(live_blocks(), before)
+
+
+DOC = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'Doc',
+                   'library', 'concurrent.interpreters.memory.rst')
+
+
+def doc_examples(text):
+    """Yield (code, expected output) for each literal block that a
+    "prints::" block follows."""
+    blocks = []     # (introducing paragraph, block text)
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        if lines[i].rstrip().endswith('::') and not lines[i].startswith(' '):
+            intro = lines[i]
+            j = i + 1
+            body = []
+            while j < len(lines) and (not lines[j].strip()
+                                      or lines[j].startswith('   ')):
+                body.append(lines[j][3:])
+                j += 1
+            blocks.append((intro, textwrap.dedent('\n'.join(body)).strip()))
+            i = j
+        else:
+            i += 1
+    for (_, code), (intro, output) in zip(blocks, blocks[1:]):
+        if intro.strip() == 'prints::':
+            yield code, output
+
+
+class DocExamplesTests(unittest.TestCase):
+    """The examples of the memory model page run and print what it says."""
+
+    def test_examples(self):
+        if not os.path.exists(DOC):
+            self.skipTest('no Doc directory')
+        with open(DOC, encoding='utf-8') as f:
+            examples = list(doc_examples(f.read()))
+        self.assertEqual(len(examples), 4)
+        for code, expected in examples:
+            with self.subTest(example=code.splitlines()[-1]):
+                rc, out, err = script_helper.assert_python_ok('-c', code)
+                self.assertEqual(out.decode().strip(), expected)
 
 
 if __name__ == '__main__':
