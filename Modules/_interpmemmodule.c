@@ -1034,8 +1034,11 @@ _interpmem_Atomics_wait_impl(AtomicsObject *self, Py_ssize_t index,
                             "or None");
             return NULL;
         }
-        if (_PyTime_FromSecondsObject(&timeout_ns, timeout,
-                                      _PyTime_ROUND_TIMEOUT) < 0)
+        if (isinf(secs)) {
+            timeout_ns = -1;    // as None
+        }
+        else if (_PyTime_FromSecondsObject(&timeout_ns, timeout,
+                                           _PyTime_ROUND_TIMEOUT) < 0)
         {
             return NULL;
         }
@@ -1489,7 +1492,9 @@ _interpmem_transfer(PyObject *module, PyObject *obj)
     module_state *state = get_module_state(module);
     _moved *moved;
     if (PyByteArray_CheckExact(obj)) {
+        Py_BEGIN_CRITICAL_SECTION(obj);
         moved = transfer_bytearray(obj);
+        Py_END_CRITICAL_SECTION();
     }
     else {
         PyObject *array_type = get_array_type(state);
@@ -1502,7 +1507,9 @@ _interpmem_transfer(PyObject *module, PyObject *obj)
                          "not %.100s", Py_TYPE(obj)->tp_name);
             return NULL;
         }
+        Py_BEGIN_CRITICAL_SECTION(obj);
         moved = transfer_array(obj);
+        Py_END_CRITICAL_SECTION();
     }
     if (moved == NULL) {
         return NULL;

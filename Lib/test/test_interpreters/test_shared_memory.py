@@ -376,6 +376,9 @@ class AtomicsTests(unittest.TestCase):
         self.assertEqual(a.wait(0, 1, timeout=0.05), 'timed-out')
         self.assertGreaterEqual(time.monotonic() - start, 0.04)
         self.assertEqual(a.wait(0, 1, 0.001), 'timed-out')
+        self.assertEqual(a.wait(0, 0, timeout=float('inf')), 'not-equal')
+        with self.assertRaises(OverflowError):
+            a.wait(0, 1, timeout=1e300)
         for bad in (-1, -0.5, float('nan')):
             with self.assertRaises(ValueError):
                 a.wait(0, 1, timeout=bad)
