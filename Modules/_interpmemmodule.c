@@ -29,6 +29,8 @@
 #include "Python.h"
 #include "pycore_crossinterp.h"   // _PyCrossInterpreterData
 #include "pycore_lock.h"          // PyMutex
+#include <stdbool.h>               // bool, for pycore_obmalloc.h
+#include "pycore_obmalloc.h"      // _PyInterpreterState_GetAllocatedBlocks()
 #include "pycore_parking_lot.h"   // _PyParkingLot_Park()
 #include "pycore_pymem.h"         // _PyMem_MoveOutBlock()
 #include "pycore_time.h"          // _PyDeadline_Init()
@@ -1703,6 +1705,24 @@ _interpmem__live_counts_impl(PyObject *module)
 }
 
 
+/*[clinic input]
+_interpmem._allocated_blocks
+
+Return the number of memory blocks allocated by the current interpreter's obmalloc state.
+
+For the tests of transfer(): a moved block leaves the sender's count and
+joins the receiver's.
+[clinic start generated code]*/
+
+static PyObject *
+_interpmem__allocated_blocks_impl(PyObject *module)
+/*[clinic end generated code: output=c0f7fe98ca577acd input=0a521646b8593b5a]*/
+{
+    PyInterpreterState *interp = PyInterpreterState_Get();
+    return PyLong_FromSsize_t(_PyInterpreterState_GetAllocatedBlocks(interp));
+}
+
+
 /* module *******************************************************************/
 
 static PyMethodDef module_functions[] = {
@@ -1710,6 +1730,7 @@ static PyMethodDef module_functions[] = {
     _INTERPMEM__REBUILD_BUFFER_METHODDEF
     _INTERPMEM__RECEIVE_PICKLED_METHODDEF
     _INTERPMEM__LIVE_COUNTS_METHODDEF
+    _INTERPMEM__ALLOCATED_BLOCKS_METHODDEF
     {NULL, NULL}
 };
 

@@ -816,4 +816,25 @@ _interpmem__live_counts(PyObject *module, PyObject *Py_UNUSED(ignored))
 {
     return _interpmem__live_counts_impl(module);
 }
-/*[clinic end generated code: output=3ea46ab6b1c517b1 input=a9049054013a1b77]*/
+
+PyDoc_STRVAR(_interpmem__allocated_blocks__doc__,
+"_allocated_blocks($module, /)\n"
+"--\n"
+"\n"
+"Return the number of memory blocks allocated by the current interpreter\'s obmalloc state.\n"
+"\n"
+"For the tests of transfer(): a moved block leaves the sender\'s count and\n"
+"joins the receiver\'s.");
+
+#define _INTERPMEM__ALLOCATED_BLOCKS_METHODDEF    \
+    {"_allocated_blocks", (PyCFunction)_interpmem__allocated_blocks, METH_NOARGS, _interpmem__allocated_blocks__doc__},
+
+static PyObject *
+_interpmem__allocated_blocks_impl(PyObject *module);
+
+static PyObject *
+_interpmem__allocated_blocks(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    return _interpmem__allocated_blocks_impl(module);
+}
+/*[clinic end generated code: output=33ddabb99e2367d2 input=a9049054013a1b77]*/

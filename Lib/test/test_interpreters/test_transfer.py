@@ -402,6 +402,47 @@ def _give_and_keep(kind, size):
     return token, addr
 
 
+class AccountingTests(unittest.TestCase):
+    """A moved block leaves the sender's count of allocated blocks and
+    joins the receiver's (patch obmalloc-moved-blocks): otherwise each
+    would seem to leak and keep its arenas when closed."""
+
+    def test_blocks_follow_the_memory(self):
+        n = 200
+        interp = interpreters.create()
+        self.addCleanup(interp.close)
+        queue = interpreters.create_queue()
+        interp.prepare_main(queue=queue, n=n)
+        interp.exec(textwrap.dedent('''
+            import _interpmem
+            from concurrent.interpreters import transfer
+            def send(count):
+                for _ in range(count):
+                    queue.put(transfer(bytearray(100_000)))
+            send(2)                 # warm up
+            before = _interpmem._allocated_blocks()
+            send(n)
+            sender_delta = _interpmem._allocated_blocks() - before
+            '''))
+        for _ in range(2):
+            queue.get(timeout=support.SHORT_TIMEOUT)
+        before = _interpmem._allocated_blocks()
+        received = [queue.get(timeout=support.SHORT_TIMEOUT)
+                    for _ in range(n)]
+        receiver_delta = _interpmem._allocated_blocks() - before
+        sender_delta = interp.call(eval, 'sender_delta')
+        self.assertEqual({len(b) for b in received}, {100_000})
+        # Small objects come and go meanwhile: allow some noise.
+        self.assertLess(abs(sender_delta), n // 4)
+        if sys._xoptions.get('tracemalloc') is None and \
+                os.environ.get('PYTHONMALLOC', 'pymalloc').startswith('py'):
+            self.assertGreater(receiver_delta, n * 3 // 4)
+        before = _interpmem._allocated_blocks()
+        del received
+        self.assertLess(_interpmem._allocated_blocks() - before,
+                        -(n * 3 // 4) if receiver_delta > n // 2 else 1)
+
+
 class AllocatorTests(unittest.TestCase):
     """The move is safe with every allocator: run the paths in a child
     process with each PYTHONMALLOC setting (and tracemalloc, which copies)."""
