@@ -29,7 +29,7 @@ __all__ = [
 
 # Names of this fork's extensions, not in CPython 3.14 (and so not in
 # __all__, which matches 3.14).
-_EXTENSIONS = ['Channel', 'ChannelClosedError']
+_EXTENSIONS = ['Channel', 'ChannelClosedError', 'SharedBuffer', 'transfer']
 # The synchronization primitives (Lock, RLock, ...) of _interpsync.
 _SYNC_NAMES = ['Lock', 'RLock', 'Event', 'Semaphore', 'BoundedSemaphore',
                'Condition', 'Barrier']
@@ -51,6 +51,12 @@ def __getattr__(name):
         value = getattr(_sync, name)
         globals()[name] = value
         return value
+    if name in ('SharedBuffer', 'transfer'):
+        # Memory shared between interpreters and zero-copy moves (see
+        # "Shared memory and the memory model" in the documentation).
+        global SharedBuffer, transfer
+        from _interpmem import SharedBuffer, transfer
+        return globals()[name]
     if name in _EXTENSIONS:
         global Channel, ChannelClosedError
         from ._channel import Channel, ChannelClosedError
