@@ -43,7 +43,8 @@ SUBMAKE = case '$(MAKEFLAGS)' in *jobserver*) j= ;; *) j=-j$(JOBS) ;; esac; \
 	$(MAKE) --no-print-directory $$j -C $(OBJ)
 
 .PHONY: all build assemble test quicktest conformance refleak bench install \
-	clean distclean deps refresh-patches discard-edits check-configured help
+	clean distclean deps refresh-patches discard-edits check-configured help \
+	check-install
 
 all: build
 
@@ -60,6 +61,8 @@ help:
 	@echo "make bench            benchmark against the SPEC performance table"
 	@echo "                      (BENCHOPTS=\"--quick --compare PYTHON ...\")"
 	@echo "make install          install (DESTDIR=... honoured)"
+	@echo "make check-install    install into a temporary prefix and with DESTDIR, check"
+	@echo "                      venv, ensurepip, a C extension in a subinterpreter, pydoc"
 	@echo "make refresh-patches  save edits made in build/src into patches/ and our files"
 	@echo "                      (NEW=name puts edits no patch owns into a new patch;"
 	@echo "                      PATCH=name puts every upstream edit into that patch)"
@@ -107,6 +110,11 @@ bench: build
 
 install: build
 	@$(SUBMAKE) install
+
+# Install into build/check-install (a prefix, then DESTDIR) and check that the
+# installed python3.13 works like an installed CPython (scripts/check-install).
+check-install: build
+	@$(NO_PYTHON_ENV) $(TOP)/scripts/check-install $(OBJ) $(SRC) $(BUILD)/check-install
 
 refresh-patches: check-configured
 	@INTO_PATCH='$(PATCH)' $(TOP)/scripts/refresh-patches $(SRC) $(NEW)
