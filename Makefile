@@ -44,7 +44,7 @@ SUBMAKE = case '$(MAKEFLAGS)' in *jobserver*) j= ;; *) j=-j$(JOBS) ;; esac; \
 
 .PHONY: all build assemble test quicktest conformance refleak bench install \
 	clean distclean deps refresh-patches discard-edits check-configured help \
-	check-install
+	check-install deb
 
 all: build
 
@@ -63,6 +63,8 @@ help:
 	@echo "make install          install (DESTDIR=... honoured)"
 	@echo "make check-install    install into a temporary prefix and with DESTDIR, check"
 	@echo "                      venv, ensurepip, a C extension in a subinterpreter, pydoc"
+	@echo "make deb              Debian packages for trixie, built and checked in chroots"
+	@echo "                      (DEB_STEP=source|build|check; as root; long)"
 	@echo "make refresh-patches  save edits made in build/src into patches/ and our files"
 	@echo "                      (NEW=name puts edits no patch owns into a new patch;"
 	@echo "                      PATCH=name puts every upstream edit into that patch)"
@@ -115,6 +117,14 @@ install: build
 # installed python3.13 works like an installed CPython (scripts/check-install).
 check-install: build
 	@$(NO_PYTHON_ENV) $(TOP)/scripts/check-install $(OBJ) $(SRC) $(BUILD)/check-install
+
+# Debian packages of the fork for trixie: Debian's python3.13 packaging plus
+# our series, built with dpkg-buildpackage in a trixie chroot and checked in a
+# fresh one (scripts/deb).  DEB_STEP=source|build|check runs one step;
+# DEB_BUILD_OPTIONS defaults to "nocheck nopgo nolto nobench".
+DEB_STEP = all
+deb: assemble
+	@$(TOP)/scripts/deb "$(FORK_CACHE_DIR)" $(SRC) $(BUILD)/deb $(DEB_STEP)
 
 refresh-patches: check-configured
 	@INTO_PATCH='$(PATCH)' $(TOP)/scripts/refresh-patches $(SRC) $(NEW)
