@@ -44,7 +44,7 @@ SUBMAKE = case '$(MAKEFLAGS)' in *jobserver*) j= ;; *) j=-j$(JOBS) ;; esac; \
 
 .PHONY: all build assemble test quicktest conformance refleak bench install \
 	clean distclean deps refresh-patches discard-edits check-configured help \
-	check-install deb
+	check-install deb dist distcheck docs
 
 all: build
 
@@ -63,6 +63,9 @@ help:
 	@echo "make install          install (DESTDIR=... honoured)"
 	@echo "make check-install    install into a temporary prefix and with DESTDIR, check"
 	@echo "                      venv, ensurepip, a C extension in a subinterpreter, pydoc"
+	@echo "make dist             dist/Python-VERSION.tar.xz and .sha256: the assembled tree"
+	@echo "make distcheck        make dist, then build and test the tarball offline"
+	@echo "make docs             HTML of our doc pages with Sphinx, warnings as errors"
 	@echo "make deb              Debian packages for trixie, built and checked in chroots"
 	@echo "                      (DEB_STEP=source|build|check; as root; long)"
 	@echo "make refresh-patches  save edits made in build/src into patches/ and our files"
@@ -117,6 +120,23 @@ install: build
 # installed python3.13 works like an installed CPython (scripts/check-install).
 check-install: build
 	@$(NO_PYTHON_ENV) $(TOP)/scripts/check-install $(OBJ) $(SRC) $(BUILD)/check-install
+
+# The source tarball, laid out like python.org's (scripts/dist); the version
+# comes from Include/internal/pycore_pep734_version.h (scripts/fork-version).
+# distcheck unpacks it in build/distcheck and runs CPython's plain
+# ./configure && make && make test TESTS=test_interpreters there, offline.
+DIST_DIR = $(TOP)/dist
+dist: assemble
+	@$(TOP)/scripts/dist $(SRC) $(DIST_DIR)
+
+distcheck: dist
+	@$(NO_PYTHON_ENV) $(TOP)/scripts/distcheck \
+	    $(DIST_DIR)/Python-$$($(TOP)/scripts/fork-version $(SRC)).tar.xz $(BUILD)/distcheck
+
+# The HTML of our documentation pages, built with Debian's Sphinx (in a
+# trixie chroot; FORK_SPHINX_BUILD=PATH uses another), -W: build/docs/html.
+docs: assemble
+	@$(TOP)/scripts/docs "$(FORK_CACHE_DIR)" $(SRC) $(BUILD)/docs
 
 # Debian packages of the fork for trixie: Debian's python3.13 packaging plus
 # our series, built with dpkg-buildpackage in a trixie chroot and checked in a
