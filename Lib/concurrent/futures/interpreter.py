@@ -67,9 +67,6 @@ _SLOW_CALL = 50e-6
 # makes one call; the next ones make twice as many as the one before
 # while the calls are quick, and one again after slow calls.
 _MAX_VISIT = 256
-# After a quick call, a worker takes at most this many of the tasks
-# queued behind it (see WorkerContext.run()).
-_MAX_TAKEN = 1024
 
 
 class _Batch:
@@ -215,14 +212,6 @@ class WorkerContext(_thread.WorkerContext):
         self.interp = None
         self._interp_id = None
         self._path = None
-        # The executor's work queue, if run() may take more tasks from it,
-        # the contexts of its workers and their greatest number (see
-        # InterpreterPoolExecutor.__init__()).
-        self.work_queue = None
-        self.peers = ()
-        self.max_workers = 0
-        # True while the worker runs a task (not waiting for one).
-        self.busy = False
 
     def initialize(self):
         """Create the worker's interpreter and run the initializer in it."""
@@ -249,100 +238,11 @@ class WorkerContext(_thread.WorkerContext):
                 pass
 
     def run(self, task):
-        """Call the task in the worker's interpreter; return the result.
-
-        After a quick call, the worker also takes the tasks queued at
-        that moment (at most _MAX_TAKEN) that call the same callable,
-        leaving one for each worker that waits for work, and calls them
-        in as few visits to its interpreter as it can: each of their
-        futures is marked running when it is taken, and gets its outcome
-        as soon as the visit that made its call ends.  The task picked
-        up is always called on its own.
-        """
+        """Call the task in the worker's interpreter; return the result."""
         fn, args, kwargs = task
-        was_busy, self.busy = self.busy, True
-        try:
-            if type(fn) is _Batch:
-                return fn.run(self)
-            start = time.perf_counter()
-            result = self.call(fn, args, kwargs)
-            if (time.perf_counter() - start < _SLOW_CALL
-                    and self.work_queue is not None and not was_busy):
-                limit = self._may_take()
-                if limit > 0:
-                    self._run_taken(*self._take_queued(limit, fn))
-            return result
-        finally:
-            self.busy = was_busy
-
-    def _may_take(self):
-        # How many queued tasks this worker may take: those that the
-        # workers waiting for work (or not started yet) would not pick
-        # up, so that these still get one each.
-        idle = self.max_workers - len(self.peers)
-        for peer in self.peers:
-            if not peer.busy:
-                idle += 1
-        return min(self.work_queue.qsize() - idle, _MAX_TAKEN)
-
-    def _take_queued(self, limit, fn):
-        # Take at most "limit" of the tasks queued now that call fn, and
-        # mark them running; return them and the work item that ended
-        # the run (another callable, a map() batch), or None.
-        work_queue = self.work_queue
-        taken = []
-        while len(taken) < limit:
-            try:
-                item = work_queue.get_nowait()
-            except queue.Empty:
-                break
-            if item is None:
-                # Leave the marker for the worker loops.
-                work_queue.put(None)
-                break
-            if item.task[0] is not fn:
-                # Run next, as the worker would have.
-                return taken, item
-            if item.future.set_running_or_notify_cancel():
-                taken.append(item)
-        return taken, None
-
-    def _run_taken(self, taken, next_item):
-        # Call the taken tasks, then run next_item (on its own: run()
-        # takes nothing while the worker is busy), giving each future its
-        # outcome.
-        futures = [item.future for item in taken]
-        done = 0
-        try:
-            calls = []
-            for item in taken:
-                fn, args, kwargs = item.task
-                if not callable(fn):
-                    fn, args = operator.call, (fn, *args)
-                calls.append((fn, args, kwargs))
-            taken = item = None
-            # The main interpreter's GIL may take a switch interval to
-            # come back after a visit: visits as long cost no more waiting.
-            budget = sys.getswitchinterval()
-            while done < len(calls):
-                outcomes = self.call_many(calls[done:], budget)
-                for ok, value in outcomes:
-                    if ok:
-                        futures[done].set_result(value)
-                    else:
-                        futures[done].set_exception(value)
-                    done += 1
-                outcomes = value = None
-        except BaseException as exc:
-            # The visit itself failed: the calls not made fail with it.
-            for future in futures[done:]:
-                future.set_exception(exc)
-            exc = None
-        finally:
-            futures = calls = None
-            if next_item is not None:
-                next_item.run(self)
-                next_item = None
+        if type(fn) is _Batch:
+            return fn.run(self)
+        return self.call(fn, args, kwargs)
 
     def call(self, fn, args, kwargs=None):
         """Make one call of a task in the worker's interpreter."""
@@ -445,21 +345,6 @@ class InterpreterPoolExecutor(_thread.ThreadPoolExecutor):
                               f'InterpreterPoolExecutor-{self._counter()}')
         super().__init__(max_workers, thread_name_prefix,
                          initializer, initargs)
-        # Each worker may take the tasks queued behind the one it picks
-        # up (see WorkerContext.run()).
-        create_context = self._create_worker_context
-        work_queue = self._work_queue
-        max_workers = self._max_workers
-        peers = []
-
-        def create_worker_context():
-            ctx = create_context()
-            ctx.work_queue = work_queue
-            ctx.peers = peers
-            ctx.max_workers = max_workers
-            peers.append(ctx)
-            return ctx
-        self._create_worker_context = create_worker_context
 
     def map(self, fn, *iterables, timeout=None, chunksize=1,
             buffersize=None):

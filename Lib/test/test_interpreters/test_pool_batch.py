@@ -1,9 +1,9 @@
 """Calls made several at a time in one visit to an interpreter (issue 17).
 
 _interpreters.call_batch() makes a list of calls in one visit to the
-target; InterpreterPoolExecutor uses it for map() batches and for the
-tasks a worker takes from its queue.  Each call must still behave as a
-call of its own: same results, same exceptions, in order.
+target; InterpreterPoolExecutor uses it for map() batches.  Each call
+must still behave as a call of its own: same results, same exceptions,
+in order.
 """
 
 import threading
@@ -13,8 +13,6 @@ from test.support import import_helper
 
 _interpreters = import_helper.import_module('_interpreters')
 from concurrent import interpreters
-from concurrent.futures import InterpreterPoolExecutor
-from concurrent.futures import interpreter as pool_module
 
 
 def echo(x):
@@ -306,142 +304,6 @@ class NativeThreadIdTests(unittest.TestCase):
             finally:
                 os._exit(code)
         support.wait_process(pid, exitcode=0)
-
-
-class PoolTakesQueuedTasksTests(unittest.TestCase):
-    """A worker takes the tasks queued behind a quick one (WorkerContext)."""
-
-    def setUp(self):
-        # Count the visits made for taken tasks.
-        self.taken = []
-        run_taken = pool_module.WorkerContext._run_taken
-
-        def counting(ctx, taken, next_item):
-            self.taken.append(len(taken))
-            return run_taken(ctx, taken, next_item)
-        pool_module.WorkerContext._run_taken = counting
-        self.addCleanup(setattr, pool_module.WorkerContext, '_run_taken',
-                        run_taken)
-
-    def run_queued(self, tasks):
-        # Block the single worker, queue the tasks, then let it go.
-        gate = interpreters.create_queue()
-        with InterpreterPoolExecutor(1) as executor:
-            self.assertEqual(executor.submit(abs, -1).result(), 1)
-            blocker = executor.submit(wait_for, gate, support.SHORT_TIMEOUT)
-            futures = [executor.submit(fn, *args) for fn, args in tasks]
-            cancelled = futures[3::7]
-            for future in cancelled:
-                self.assertTrue(future.cancel())
-            gate.put(None)
-            self.assertEqual(blocker.result(), 'released')
-            for future in futures:
-                if future in cancelled:
-                    self.assertTrue(future.cancelled())
-                    continue
-                yield future
-
-    def test_results_and_exceptions(self):
-        # After the blocker, the worker's next call is quick, so the ones
-        # queued behind the call after it are taken.
-        tasks = []
-        for i in range(100):
-            tasks.append((fail, (f'bad {i}',)) if i % 10 == 5
-                         else (abs, (-i,)))
-        futures = list(self.run_queued(tasks))
-        self.assertGreater(len(futures), 80)
-        for future in futures:
-            i = futures.index(future)
-            exc = future.exception(timeout=support.SHORT_TIMEOUT)
-            if exc is None:
-                self.assertIsInstance(future.result(), int)
-            else:
-                self.assertIsInstance(exc, ValueError)
-                self.assertRegex(str(exc), r'^bad \d+$')
-                self.assertIsInstance(exc.__cause__,
-                                      interpreters.ExecutionFailed)
-        results = [f.result() for f in futures if f.exception() is None]
-        self.assertEqual(results, sorted(results))
-        # The tasks queued behind the first one after the blocker were
-        # taken together.
-        self.assertGreater(sum(self.taken), 50)
-
-    def test_taken_tasks_run_with_a_map_queued_behind(self):
-        gate = interpreters.create_queue()
-        with InterpreterPoolExecutor(1) as executor:
-            executor.submit(abs, -1).result()
-            blocker = executor.submit(wait_for, gate, support.SHORT_TIMEOUT)
-            before = [executor.submit(abs, -i) for i in range(10)]
-            mapped = executor.map(abs, range(-50, 0), chunksize=7)
-            after = [executor.submit(abs, -i) for i in range(10)]
-            gate.put(None)
-            blocker.result()
-            self.assertEqual([f.result() for f in before], list(range(10)))
-            self.assertEqual(list(mapped), list(range(50, 0, -1)))
-            self.assertEqual([f.result() for f in after], list(range(10)))
-
-    def test_slow_tasks_are_not_taken(self):
-        # After a slow call the worker takes one task at a time, so
-        # shutdown(cancel_futures=True) cancels what is still queued.
-        gate = interpreters.create_queue()
-        executor = InterpreterPoolExecutor(1)
-        try:
-            executor.submit(abs, -1).result()
-            blocker = executor.submit(wait_for, gate, support.SHORT_TIMEOUT)
-            futures = [executor.submit(abs, i) for i in range(20)]
-            # The worker is in the blocker: nothing queued was taken.
-            for future in futures:
-                self.assertFalse(future.running())
-            executor.shutdown(wait=False, cancel_futures=True)
-            gate.put(None)
-            self.assertEqual(blocker.result(), 'released')
-        finally:
-            executor.shutdown(wait=True)
-        self.assertTrue(all(f.cancelled() for f in futures))
-        self.assertEqual(self.taken, [])
-
-    def test_visit_failure_fails_the_taken_tasks(self):
-        # If the visit itself fails, every taken task gets the error.
-        def broken(ctx, calls, budget=0.0):
-            raise RuntimeError('visit failed')
-        tasks = [(abs, (-i,)) for i in range(30)]
-        call_many = pool_module.WorkerContext.call_many
-        pool_module.WorkerContext.call_many = broken
-        self.addCleanup(setattr, pool_module.WorkerContext, 'call_many',
-                        call_many)
-        futures = list(self.run_queued(tasks))
-        failed = 0
-        for future in futures:
-            exc = future.exception(timeout=support.SHORT_TIMEOUT)
-            if exc is not None:
-                self.assertEqual(str(exc), 'visit failed')
-                failed += 1
-            else:
-                self.assertIsInstance(future.result(), int)
-        self.assertGreater(sum(self.taken), 0)
-        self.assertEqual(failed, sum(self.taken))
-
-    def test_other_callables_are_not_taken(self):
-        # A task of another callable ends what is taken; it runs next.
-        tasks = [(abs, (-1,)), (abs, (-2,)), (echo, ('x',)), (abs, (-3,)),
-                 (abs, (-4,))] * 4
-        expected = [1, 2, 'x', 3, 4] * 4
-        futures = list(self.run_queued(tasks))
-        results = [f.result(timeout=support.SHORT_TIMEOUT) for f in futures]
-        cancelled = set(range(3, len(tasks), 7))
-        self.assertEqual(results, [e for i, e in enumerate(expected)
-                                   if i not in cancelled])
-
-    def test_idle_worker_gets_the_queued_task(self):
-        # A worker takes nothing while another one waits for work.
-        with InterpreterPoolExecutor(2) as executor:
-            for _ in range(20):
-                executor.submit(abs, -1).result()
-        self.assertEqual(self.taken, [])
-
-    def test_limits(self):
-        self.assertGreaterEqual(pool_module._MAX_TAKEN, 1)
-        self.assertGreaterEqual(pool_module._MAX_VISIT, 1)
 
 
 if __name__ == '__main__':
