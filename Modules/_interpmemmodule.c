@@ -1,5 +1,4 @@
-/* _interpmem: memory shared between interpreters and zero-copy transfer
-   (SPEC B6, B7).
+/* _interpmem: memory shared between interpreters, and zero-copy transfer.
 
    The public API is in Lib/concurrent/interpreters/; this module holds
    SharedBuffer, its atomics view, and transfer tokens.
@@ -1803,7 +1802,7 @@ static struct PyModuleDef_Slot module_slots[] = {
 };
 
 PyDoc_STRVAR(module_doc,
-"Memory shared between interpreters and zero-copy transfer (SPEC B6, B7).\n\
+"Memory shared between interpreters, and zero-copy transfer.\n\
 \n\
 A fork extension; use concurrent.interpreters instead.");
 

@@ -1,4 +1,4 @@
-/* _interpsync: synchronization primitives every interpreter sees (SPEC B5).
+/* _interpsync: synchronization primitives every interpreter sees.
 
    The public API is concurrent.interpreters.Lock, RLock, Event, Semaphore,
    BoundedSemaphore, Condition and Barrier; they are the types of this
@@ -2465,7 +2465,7 @@ static struct PyModuleDef_Slot module_slots[] = {
 };
 
 PyDoc_STRVAR(module_doc,
-"Synchronization primitives shared by every interpreter (SPEC B5).\n\
+"Synchronization primitives shared by every interpreter.\n\
 \n\
 A fork extension; use concurrent.interpreters instead.");
 
