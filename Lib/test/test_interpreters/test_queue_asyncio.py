@@ -50,7 +50,16 @@ class TestBase(unittest.TestCase):
 
     def new_interpreter(self):
         interp = interpreters.create()
-        self.addCleanup(interp.close)
+
+        def close():
+            # The thread of an acall() leaves the interpreter just after
+            # the call's outcome reached the awaiting task: wait for that
+            # (bounded), or close() finds the interpreter running.
+            for _ in support.sleeping_retry(support.SHORT_TIMEOUT):
+                if not interp.is_running():
+                    break
+            interp.close()
+        self.addCleanup(close)
         return interp
 
     @contextlib.contextmanager
