@@ -53,12 +53,15 @@ class TestBase(unittest.TestCase):
 
         def close():
             # The thread of an acall() leaves the interpreter just after
-            # the call's outcome reached the awaiting task: wait for that
-            # (bounded), or close() finds the interpreter running.
+            # the call's outcome reached the awaiting task: until it has,
+            # close() refuses with "interpreter running" (bounded retry).
             for _ in support.sleeping_retry(support.SHORT_TIMEOUT):
-                if not interp.is_running():
+                try:
+                    interp.close()
                     break
-            interp.close()
+                except interpreters.InterpreterError as exc:
+                    if 'running' not in str(exc):
+                        raise
         self.addCleanup(close)
         return interp
 

@@ -57,7 +57,12 @@ class SharedBufferTests(unittest.TestCase):
         for size in (1.0, '8', None, b'x'):
             with self.assertRaises(TypeError):
                 SharedBuffer(size)
-        for size in (2**62, 2**63, 2**100):
+        # 2**62 bytes reaches the allocator, which fails (AddressSanitizer
+        # logs that as a report: only the sizes refused before it there).
+        huge = (2**63, 2**100)
+        if not support.check_sanitizer(address=True):
+            huge = (2**62,) + huge
+        for size in huge:
             with self.assertRaises(MemoryError):
                 SharedBuffer(size)
         with self.assertRaises(TypeError):

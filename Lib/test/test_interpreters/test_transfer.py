@@ -402,6 +402,8 @@ def _give_and_keep(kind, size):
     return token, addr
 
 
+@unittest.skipUnless(support.with_pymalloc(),
+                     'needs pymalloc (not in sanitizer builds)')
 class AccountingTests(unittest.TestCase):
     """A moved block leaves the sender's count of allocated blocks and
     joins the receiver's (patch obmalloc-moved-blocks): otherwise each
@@ -443,6 +445,8 @@ class AccountingTests(unittest.TestCase):
                         -(n * 3 // 4) if receiver_delta > n // 2 else 1)
 
 
+@unittest.skipUnless(support.with_pymalloc(),
+                     'needs pymalloc (not in sanitizer builds)')
 class AllocatorTests(unittest.TestCase):
     """The move is safe with every allocator: run the paths in a child
     process with each PYTHONMALLOC setting (and tracemalloc, which copies)."""
