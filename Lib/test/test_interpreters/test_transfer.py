@@ -13,6 +13,7 @@ import gc
 import os
 import pickle
 import sys
+import sysconfig
 import textwrap
 import threading
 import unittest
@@ -26,6 +27,10 @@ _interpreters = import_helper.import_module('_interpreters')
 _interpmem = import_helper.import_module('_interpmem')
 from concurrent import interpreters
 from concurrent.interpreters import transfer
+
+# Not support.with_pymalloc(): it imports _testcapi, which a subinterpreter
+# that imports this module (to unpickle its functions) cannot import.
+WITH_PYMALLOC = bool(sysconfig.get_config_var('WITH_PYMALLOC'))
 
 
 # Large enough for pymalloc to hand it to the raw allocator (> 512 bytes),
@@ -402,8 +407,7 @@ def _give_and_keep(kind, size):
     return token, addr
 
 
-@unittest.skipUnless(support.with_pymalloc(),
-                     'needs pymalloc (not in sanitizer builds)')
+@unittest.skipUnless(WITH_PYMALLOC, 'needs pymalloc (not in sanitizer builds)')
 class AccountingTests(unittest.TestCase):
     """A moved block leaves the sender's count of allocated blocks and
     joins the receiver's (patch obmalloc-moved-blocks): otherwise each
@@ -445,8 +449,7 @@ class AccountingTests(unittest.TestCase):
                         -(n * 3 // 4) if receiver_delta > n // 2 else 1)
 
 
-@unittest.skipUnless(support.with_pymalloc(),
-                     'needs pymalloc (not in sanitizer builds)')
+@unittest.skipUnless(WITH_PYMALLOC, 'needs pymalloc (not in sanitizer builds)')
 class AllocatorTests(unittest.TestCase):
     """The move is safe with every allocator: run the paths in a child
     process with each PYTHONMALLOC setting (and tracemalloc, which copies)."""
