@@ -513,6 +513,15 @@ class RaceTests(unittest.TestCase):
         for interp in self.interps:
             self.addCleanup(interp.close)
 
+    def run_in_each(self, code, timeout=support.SHORT_TIMEOUT):
+        # Run code in every interpreter at once, each from a thread, and
+        # check that each ended in time without an error.
+        running = [_run_in_thread(interp, code) for interp in self.interps]
+        for t, errors in running:
+            t.join(timeout)
+            self.assertFalse(t.is_alive())
+            self.assertEqual(errors, [])
+
     def test_counter_from_two_interpreters(self):
         # Element 0: the counter; element 1: a start gate, so that both
         # interpreters really run at the same time.
@@ -529,14 +538,9 @@ class RaceTests(unittest.TestCase):
             for _ in range({n}):
                 add(0, 1)
             ''')
-        running = []
         for interp in self.interps:
             interp.prepare_main(buf=buf)
-            running.append(_run_in_thread(interp, code))
-        for t, errors in running:
-            t.join(support.SHORT_TIMEOUT)
-            self.assertFalse(t.is_alive())
-            self.assertEqual(errors, [])
+        self.run_in_each(code)
         self.assertEqual(a.load(0), 2 * n)
 
     def test_counter_32_bit(self):
@@ -547,13 +551,9 @@ class RaceTests(unittest.TestCase):
             for _ in range({n}):
                 a.sub(0, 1)
             ''')
-        running = []
         for interp in self.interps:
             interp.prepare_main(buf=buf)
-            running.append(_run_in_thread(interp, code))
-        for t, errors in running:
-            t.join(support.SHORT_TIMEOUT)
-            self.assertEqual(errors, [])
+        self.run_in_each(code)
         self.assertEqual(buf.atomics('i').load(0), -2 * n)
 
     def test_compare_exchange_lock(self):
@@ -574,13 +574,9 @@ class RaceTests(unittest.TestCase):
                 a.store(0, 0)
                 a.notify(0, 1)
             ''')
-        running = []
         for interp in self.interps:
             interp.prepare_main(buf=buf)
-            running.append(_run_in_thread(interp, code))
-        for t, errors in running:
-            t.join(support.LONG_TIMEOUT)
-            self.assertEqual(errors, [])
+        self.run_in_each(code, support.LONG_TIMEOUT)
         self.assertEqual(memoryview(buf).cast('q')[1], 2 * n)
 
     def test_wait_notify_ping_pong(self):
@@ -668,13 +664,9 @@ class RaceTests(unittest.TestCase):
             for _ in range(2000):
                 mv[64:128] = bytes([value]) * 64
             ''')
-        running = []
         for value, interp in enumerate(self.interps, 1):
             interp.prepare_main(buf=buf, value=value)
-            running.append(_run_in_thread(interp, code))
-        for t, errors in running:
-            t.join(support.SHORT_TIMEOUT)
-            self.assertEqual(errors, [])
+        self.run_in_each(code)
         data = bytes(memoryview(buf))
         self.assertEqual(data[:64] + data[128:], bytes(192))
         self.assertLessEqual(set(data[64:128]), {1, 2})

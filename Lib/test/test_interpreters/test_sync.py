@@ -76,6 +76,15 @@ class TestBase(unittest.TestCase):
         except interpreters.InterpreterNotFoundError:
             pass
 
+    def check_same_error(self, func):
+        # func(mod) must raise the same error for both modules.
+        with self.assertRaises(Exception) as cm1:
+            func(threading)
+        with self.assertRaises(Exception) as cm2:
+            func(interpreters)
+        self.assertIs(type(cm2.exception), type(cm1.exception))
+        self.assertEqual(str(cm2.exception), str(cm1.exception))
+
 
 class ExportTests(TestBase):
 
@@ -105,15 +114,6 @@ class ExportTests(TestBase):
 
 class LockTests(TestBase):
     """Lock and RLock, compared with threading's."""
-
-    def check_same_error(self, func):
-        # func(mod) must raise the same error for both modules.
-        with self.assertRaises(Exception) as cm1:
-            func(threading)
-        with self.assertRaises(Exception) as cm2:
-            func(interpreters)
-        self.assertIs(type(cm2.exception), type(cm1.exception))
-        self.assertEqual(str(cm2.exception), str(cm1.exception))
 
     def test_acquire_release(self):
         for kind in ('Lock', 'RLock'):
@@ -318,14 +318,6 @@ class EventTests(TestBase):
 
 
 class SemaphoreTests(TestBase):
-
-    def check_same_error(self, func):
-        with self.assertRaises(Exception) as cm1:
-            func(threading)
-        with self.assertRaises(Exception) as cm2:
-            func(interpreters)
-        self.assertIs(type(cm2.exception), type(cm1.exception))
-        self.assertEqual(str(cm2.exception), str(cm1.exception))
 
     def test_basic(self):
         for mod in (threading, interpreters):
