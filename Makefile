@@ -43,7 +43,7 @@ SUBMAKE = case '$(MAKEFLAGS)' in *jobserver*) j= ;; *) j=-j$(JOBS) ;; esac; \
 	$(MAKE) --no-print-directory $$j -C $(OBJ)
 
 .PHONY: all build assemble test quicktest conformance refleak bench install \
-	clean distclean deps refresh-patches discard-edits check-configured help \
+	clean distclean deps refresh-patches export-series discard-edits check-configured help \
 	check-install deb dist distcheck docs
 
 all: build
@@ -71,6 +71,8 @@ help:
 	@echo "make refresh-patches  save edits made in build/src into patches/ and our files"
 	@echo "                      (NEW=name puts edits no patch owns into a new patch;"
 	@echo "                      PATCH=name puts every upstream edit into that patch)"
+	@echo "make export-series    write the history of build/src (rebased with git) back"
+	@echo "                      into patches/ and our files"
 	@echo "make discard-edits    throw away edits made in build/src"
 	@echo "make deps             install the Debian build dependencies (as root)"
 	@echo "make clean            remove build products, keep the configured tree"
@@ -150,6 +152,11 @@ deb: assemble
 refresh-patches: check-configured
 	@INTO_PATCH='$(PATCH)' $(TOP)/scripts/refresh-patches $(SRC) $(NEW)
 	@FORK_EDITS_SAVED=1 $(TOP)/scripts/assemble "$(FORK_CACHE_DIR)" $(SRC)
+
+# Patches rewritten as history: fold, split, reorder or rename them with git
+# in build/src (commit --fixup, rebase -i), then write them back here.
+export-series: check-configured
+	@FORK_CACHE_DIR="$(FORK_CACHE_DIR)" $(TOP)/scripts/export-series $(SRC)
 
 discard-edits: check-configured
 	git --git-dir=$(SRC).git --work-tree=$(SRC) reset -q --hard fork
