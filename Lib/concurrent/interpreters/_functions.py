@@ -42,7 +42,6 @@ globals dict whose __builtins__ are the target's:
 import builtins
 import io
 import marshal
-import opcode
 import pickle
 import sys
 import types
@@ -57,54 +56,11 @@ __all__ = ['dumps']
 
 _FunctionType = types.FunctionType
 _CellType = types.CellType
-_CodeType = types.CodeType
 _ModuleType = types.ModuleType
-
-_LOAD_GLOBAL = opcode.opmap['LOAD_GLOBAL']
-_EXTENDED_ARG = opcode.EXTENDED_ARG
-# Opcodes whose argument indexes co_names and that may read or write
-# a global.  STORE_NAME and DELETE_NAME are left out: in the code of a
-# function they only appear in class bodies, which write to the class.
-_NAME_OPS = frozenset(opcode.opmap[name] for name in (
-    'LOAD_NAME', 'LOAD_FROM_DICT_OR_GLOBALS',
-    'STORE_GLOBAL', 'DELETE_GLOBAL',
-))
-
-# Opcodes that bind or unbind a global.
-_STORE_OPS = frozenset(opcode.opmap[name] for name in (
-    'STORE_GLOBAL', 'DELETE_GLOBAL',
-))
 
 _MISSING = object()
 _GLOBALS = globals()
 _INTERP_ID = _interpreters.get_current()[0]
-
-
-def _add_global_names(code, names, stored):
-    """Add to the set "names" the globals that code may use.
-
-    The globals it may bind or unbind go in the set "stored" too.
-    """
-    co_names = code.co_names
-    if co_names:
-        raw = code.co_code
-        ext = 0
-        for i in range(0, len(raw), 2):
-            op = raw[i]
-            arg = raw[i + 1] | ext
-            if op == _EXTENDED_ARG:
-                ext = arg << 8
-                continue
-            ext = 0
-            if op == _LOAD_GLOBAL:
-                names.add(co_names[arg >> 1])
-            elif op in _NAME_OPS:
-                names.add(co_names[arg])
-                if op in _STORE_OPS:
-                    stored.add(co_names[arg])
-    for const in code.co_consts:
-        if type(const) is _CodeType:
-            _add_global_names(const, names, stored)
 
 
 def global_names(code):
@@ -125,10 +81,11 @@ def _code_info(code):
     entry = _code_cache.get(key)
     if entry is not None and entry[0]() is code:
         return entry[1]
-    names = set()
-    stored = set()
-    _add_global_names(code, names, stored)
-    info = (marshal.dumps(code), tuple(sorted(names)), frozenset(stored))
+    # The globals that code and the code nested in it may read, bind or
+    # unbind (STORE_NAME binds one in module-level code made a function),
+    # as the C side of the cross-interpreter layer sees them.
+    names, stored = _interpreters._code_names(code)
+    info = (marshal.dumps(code), tuple(sorted(names)), stored)
     if len(_code_cache) >= _CODE_CACHE_SIZE:
         _code_cache.clear()
 
