@@ -4,6 +4,11 @@
 # Where our own files live: the top-level directories of a CPython tree.
 OVERLAY_DIRS="Doc Include Lib Misc Modules Objects PC Parser Python Tools"
 
+# A shell that works in build/src with GIT_DIR=../src.git exported must not
+# point git at that repository when a script means this one (or the reverse):
+# every git call below names its repository itself.
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
+
 say() { echo "${prog:-fork}: $*"; }
 die() { echo "${prog:-fork}: error: $*" >&2; exit 1; }
 
@@ -109,6 +114,17 @@ ours_in_tree() {
     else
         srcgit diff --name-only --no-renames fork^ fork
     fi
+}
+
+# ours_diff: our files as one diff that creates them (from base to fork),
+# wherever they enter the history (the overlay commit or a patch's).
+ours_diff() {
+    set --
+    for path in $(ours_in_tree); do
+        set -- "$@" ":(literal)$path"
+    done
+    [ $# -gt 0 ] || return 0
+    srcgit diff --no-color --no-renames base fork -- "$@"
 }
 
 # patch_diff A B EXCLUDE_FILE: the diff from A to B as a patch of ours
