@@ -43,7 +43,8 @@ SUBMAKE = case '$(MAKEFLAGS)' in *jobserver*) j= ;; *) j=-j$(JOBS) ;; esac; \
 	$(MAKE) --no-print-directory $$j -C $(OBJ)
 
 .PHONY: all build assemble test quicktest conformance refleak bench install \
-	clean distclean deps refresh-patches export-series discard-edits check-configured help \
+	clean distclean deps refresh-patches export-series check-series discard-edits \
+	check-configured help \
 	check-install deb dist distcheck docs
 
 all: build
@@ -73,6 +74,8 @@ help:
 	@echo "                      PATCH=name puts every upstream edit into that patch)"
 	@echo "make export-series    write the history of build/src (rebased with git) back"
 	@echo "                      into patches/ and our files"
+	@echo "make check-series     build and test points of the series in build/check-series"
+	@echo "                      (POINTS=\"first NAME last all ...\" CHECK_TESTS=... CHECK_TESTOPTS=...)"
 	@echo "make discard-edits    throw away edits made in build/src"
 	@echo "make deps             install the Debian build dependencies (as root)"
 	@echo "make clean            remove build products, keep the configured tree"
@@ -157,6 +160,18 @@ refresh-patches: check-configured
 # in build/src (commit --fixup, rebase -i), then write them back here.
 export-series: check-configured
 	@FORK_CACHE_DIR="$(FORK_CACHE_DIR)" $(TOP)/scripts/export-series $(SRC)
+
+# Build and test points of the series (each patch with the files of ours that
+# entered by then, patches/files) in build/check-series, one after the other,
+# incrementally: scripts/check-series.  POINTS="NAME ... | first mid last
+# overlay all" (default "first mid last"), CHECK_TESTS=... (default: the
+# interpreter suites present at the point), CHECK_TESTOPTS=... (regrtest).
+POINTS =
+CHECK_TESTS =
+CHECK_TESTOPTS =
+check-series: assemble
+	@POINTS='$(POINTS)' CHECK_TESTS='$(CHECK_TESTS)' CHECK_TESTOPTS='$(CHECK_TESTOPTS)' \
+	    JOBS='$(JOBS)' $(TOP)/scripts/check-series $(SRC) $(OBJ) $(BUILD)/check-series
 
 discard-edits: check-configured
 	git --git-dir=$(SRC).git --work-tree=$(SRC) reset -q --hard fork

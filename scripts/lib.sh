@@ -4,6 +4,11 @@
 # Where our own files live: the top-level directories of a CPython tree.
 OVERLAY_DIRS="Doc Include Lib Misc Modules Objects PC Parser Python Tools"
 
+# A shell that works in build/src with GIT_DIR=../src.git exported must not
+# point git at that repository when a script means this one (or the reverse):
+# every git call below names its repository itself.
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
+
 say() { echo "${prog:-fork}: $*"; }
 die() { echo "${prog:-fork}: error: $*" >&2; exit 1; }
 
@@ -52,4 +57,86 @@ check_no_edits() {
     die "$src has edits not saved in patches/:
 $edits
 Save them with 'make refresh-patches', or throw them away with 'make discard-edits'."
+}
+
+# Where our own files enter the series: patches/files has lines
+# "PATH PATCH" (PATH a file or a directory of ours, PATCH a name in
+# patches/series); the file, or every file of ours under the directory, enters
+# the history in that patch's commit.  The longest PATH that matches wins;
+# files no line names enter in the overlay commit after the last patch.
+# manifest_map prints "PATCH PATH" for every file of ours (read from stdin,
+# one path a line) that a line names; a bad line or one that names no file
+# stops the run.
+manifest_map() {
+    manifest="$top/patches/files"
+    [ -f "$manifest" ] || { cat > /dev/null; return 0; }
+    awk -v manifest="$manifest" -v series="$top/patches/series" '
+        function fail(msg) { print "patches/files: " msg > "/dev/stderr"; bad = 1 }
+        BEGIN {
+            while ((getline line < series) > 0) {
+                sub(/#.*/, "", line)
+                if (split(line, w) >= 1) inseries[w[1]] = 1
+            }
+            while ((getline line < manifest) > 0) {
+                lineno++
+                sub(/#.*/, "", line)
+                n = split(line, w)
+                if (n == 0) continue
+                if (n != 2) { fail("line " lineno ": want \"PATH PATCH-NAME\": " line); continue }
+                p = w[1]; sub(/\/+$/, "", p)
+                name = w[2]; if (name !~ /\.patch$/) name = name ".patch"
+                if (!(name in inseries)) fail("line " lineno ": " w[2] " is not in patches/series")
+                if (p in seen) fail("line " lineno ": " p " is listed twice")
+                seen[p] = 1
+                k++; pre[k] = p; pat[k] = name; used[k] = 0; where[k] = lineno
+            }
+        }
+        {
+            best = 0; bl = -1
+            for (i = 1; i <= k; i++) {
+                p = pre[i]
+                if (($0 == p || index($0, p "/") == 1) && length(p) > bl) { bl = length(p); best = i }
+            }
+            if (best) { print pat[best], $0; used[best] = 1 }
+        }
+        END {
+            for (i = 1; i <= k; i++)
+                if (!used[i]) fail("line " where[i] ": no file of ours is " pre[i] " or under it")
+            exit bad
+        }'
+}
+
+# Our own files in the assembled tree, one path a line, as scripts/assemble
+# recorded them (older trees: the files of the overlay commit).
+ours_in_tree() {
+    if [ -f "$src.git/fork-ours" ]; then
+        cat "$src.git/fork-ours"
+    else
+        srcgit diff --name-only --no-renames fork^ fork
+    fi
+}
+
+# ours_diff: our files as one diff that creates them (from base to fork),
+# wherever they enter the history (the overlay commit or a patch's).
+ours_diff() {
+    set --
+    for path in $(ours_in_tree); do
+        set -- "$@" ":(literal)$path"
+    done
+    [ $# -gt 0 ] || return 0
+    srcgit diff --no-color --no-renames base fork -- "$@"
+}
+
+# patch_diff A B EXCLUDE_FILE: the diff from A to B as a patch of ours
+# (renames as renames; a file copied to a new place while the old one is
+# rewritten, as a copy: git apply and GNU patch both apply that), leaving out the paths listed in EXCLUDE_FILE (our own
+# files, which are plain files in this repo, not patch content).
+patch_diff() {
+    set -- "$1" "$2" "$3" .
+    while read -r path; do
+        [ -n "$path" ] && set -- "$@" ":(exclude,literal)$path"
+    done < "$3"
+    a=$1 b=$2
+    shift 3
+    srcgit diff --no-color --no-ext-diff -M -C "$a" "$b" -- "$@"
 }
