@@ -5,6 +5,7 @@ globals that the functions of a module write in an interpreter stay
 there for the next call, as in CPython 3.14.
 """
 
+import itertools
 import pickle
 import sys
 import threading
@@ -158,6 +159,8 @@ class FunctionStateTests(TestBase):
         self.assertEqual(self.interp.call(lambda: globals()['spam']), 'eggs')
 
 
+_module_numbers = itertools.count()
+
 MODULE_SOURCE = '''\
 counter = 0
 value = None
@@ -191,12 +194,24 @@ class ModuleGlobalsTests(TestBase):
         super().setUp()
         # A module that the target cannot import: its functions cross
         # by value.
-        name = f'test_function_state_mod_{id(self)}'
+        # A new name for each test, also when -R runs the tests again: the
+        # globals made for the module's functions are kept by name.
+        name = f'test_function_state_mod_{next(_module_numbers)}'
         self.mod = types.ModuleType(name)
         sys.modules[name] = self.mod
         self.addCleanup(sys.modules.pop, name)
+        self.addCleanup(self.forget_namespace, name)
         exec(MODULE_SOURCE, vars(self.mod))
         self.assertFalse(_functions.by_reference(self.mod.bump))
+
+    @staticmethod
+    def forget_namespace(name):
+        # This interpreter stays: drop the globals made here for the
+        # module's functions, as closing a source interpreter would.
+        key = (interpreters.get_current().id, name)
+        ns = _functions._module_namespaces.pop(key, None)
+        if ns is not None:
+            _functions._owned_names.pop(id(ns), None)
 
     def test_written_global_persists(self):
         self.assertEqual(self.interp.call(self.mod.bump), 1)
