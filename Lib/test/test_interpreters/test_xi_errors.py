@@ -341,6 +341,9 @@ _TOKEN_SCRIPT = textwrap.dedent("""
     var = contextvars.ContextVar('var')
     token = var.set(1)
     assert token.old_value is contextvars.Token.MISSING
+    # The current context keeps what is set in it: reset, or each run
+    # (as under -R) would leave a variable behind.
+    var.reset(token)
     """)
 
 
