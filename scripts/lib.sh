@@ -140,3 +140,22 @@ patch_diff() {
     shift 3
     srcgit diff --no-color --no-ext-diff -M -C "$a" "$b" -- "$@"
 }
+
+# The hash of what the base of the assembled tree is made from, and of all
+# that the tree is made from (scripts/assemble records it in $src.git/fork-inputs).
+fork_base_inputs() {
+    cat "$top/upstream/python3.13.pin" "$top/upstream/debian-patches" | sha256sum
+}
+
+fork_all_inputs() {
+    {
+        echo "$1"
+        cat "$top/patches/series"
+        cat "$top/patches/files" 2>/dev/null || true
+        for p in $(series_patches); do cat "$top/patches/$p"; done
+        overlay_files | while read -r f; do
+            echo "$f"
+            sha256sum < "$top/$f"
+        done
+    } | sha256sum
+}

@@ -98,6 +98,8 @@ class UnpickleHelperTests(unittest.TestCase):
             'True',
         ])
 
+    @unittest.skipIf(__name__ == '__main__',
+                     'run as a script, Celsius is a class of __main__')
     def test_plain_pickle_needs_no_helper(self):
         # A pickle that names no __main__ is unpickled by pickle.loads()
         # alone: the helper module is not imported, __main__ untouched.
