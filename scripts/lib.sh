@@ -127,6 +127,11 @@ ours_diff() {
     srcgit diff --no-color --no-renames base fork -- "$@"
 }
 
+# patch_header FILE: a patch's Debian-style header, the text before its diff.
+patch_header() {
+    sed -e '/^diff --git /,$d' "$1"
+}
+
 # patch_diff A B EXCLUDE_FILE: the diff from A to B as a patch of ours
 # (renames as renames; a file copied to a new place while the old one is
 # rewritten, as a copy: git apply and GNU patch both apply that), leaving out the paths listed in EXCLUDE_FILE (our own
