@@ -134,8 +134,11 @@ patch_header() {
 
 # patch_diff A B EXCLUDE_FILE: the diff from A to B as a patch of ours
 # (renames as renames; a file copied to a new place while the old one is
-# rewritten, as a copy: git apply and GNU patch both apply that), leaving out the paths listed in EXCLUDE_FILE (our own
-# files, which are plain files in this repo, not patch content).
+# rewritten, as a copy: git apply and GNU patch both apply that), leaving
+# out the paths listed in EXCLUDE_FILE (our own files, which are plain
+# files in this repo, not patch content).  The index lines have 8-digit
+# hashes: git's default length grows with the number of objects in the
+# repository, so two clones would otherwise write different patches.
 patch_diff() {
     set -- "$1" "$2" "$3" .
     while read -r path; do
@@ -143,7 +146,7 @@ patch_diff() {
     done < "$3"
     a=$1 b=$2
     shift 3
-    srcgit diff --no-color --no-ext-diff -M -C "$a" "$b" -- "$@"
+    srcgit diff --no-color --no-ext-diff --abbrev=8 -M -C "$a" "$b" -- "$@"
 }
 
 # The hash of what the base of the assembled tree is made from, and of all
