@@ -421,16 +421,20 @@ class _LoopSignal:
     async def wait(self, loop, qid, put, attempt, exctype, end):
         """Retry attempt() each time the queue changes, until the end."""
         signal = self._signal
-        signal.watch(qid, put)
+        # The caller's try failed; unless the queue changed since (watch()
+        # tells), the next try comes after a change.
+        ready = signal.watch(qid, put)
         try:
             while True:
                 # A change after this try makes the descriptor readable,
                 # so the future below is woken.
-                try:
-                    return attempt()
-                except exctype:
-                    if end is not None and time.monotonic() >= end:
-                        raise
+                if ready:
+                    try:
+                        return attempt()
+                    except exctype:
+                        if end is not None and time.monotonic() >= end:
+                            raise
+                ready = True
                 fut = loop.create_future()
                 self._waiters.add(fut)
                 if end is not None:
