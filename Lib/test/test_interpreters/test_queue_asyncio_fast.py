@@ -8,6 +8,8 @@
   queue's mutex is released, holding a reference to each signal until
   the write is done (at most a few per change; more are written under
   the mutex).
+- _Signal.watch() tells whether the queue has an item (or room) as the
+  watch begins: an await whose first try failed tries again only then.
 """
 
 import asyncio
@@ -312,6 +314,63 @@ class FirstTryTests(TestBase):
                 await queue.aput(1)
 
         self.run_async(main())
+
+
+class WatchResultTests(TestBase):
+    # _Signal.watch() tells whether the queue has what the watch waits
+    # for already; an await then tries again before it parks.
+
+    def test_watch_result(self):
+        signal = _queues._Signal()
+        self.addCleanup(signal.close)
+        queue = interpreters.create_queue(maxsize=1)
+        unbounded = interpreters.create_queue()
+        watches = []
+
+        def watch(q, put=False):
+            watches.append((q.id, put))
+            return signal.watch(q.id, put)
+
+        self.assertIs(watch(queue), False)
+        self.assertIs(watch(queue, put=True), True)
+        self.assertIs(watch(unbounded, put=True), True)
+        queue.put(1)
+        unbounded.put(1)
+        self.assertIs(watch(queue), True)
+        self.assertIs(watch(queue, put=True), False)
+        self.assertIs(watch(unbounded, put=True), True)
+        self.assertIs(watch(unbounded), True)
+        for qid, put in watches:
+            signal.unwatch(qid, put)
+
+    @threading_helper.requires_working_threading()
+    def test_item_added_between_first_try_and_watch(self):
+        # The item comes after aget()'s first try and before its watch:
+        # nothing signals the loop, so the await must find it by itself
+        # (watch() says it is there) or it would wait forever.
+        queue = interpreters.create_queue()
+        real_get_nowait = queue.get_nowait
+        tries = []
+
+        def get_nowait():
+            tries.append(None)
+            try:
+                return real_get_nowait()
+            except interpreters.QueueEmpty:
+                if len(tries) == 1:
+                    t = threading.Thread(target=queue.put, args=('late',))
+                    t.start()
+                    threading_helper.join_thread(t)
+                raise
+
+        queue.get_nowait = get_nowait
+        self.addCleanup(vars(queue).pop, 'get_nowait', None)
+
+        async def main():
+            return await queue.aget()
+
+        self.assertEqual(self.run_async(main()), 'late')
+        self.assertEqual(len(tries), 2)
 
 
 class DeferredWriteTests(unittest.TestCase):
