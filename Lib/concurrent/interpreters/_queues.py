@@ -380,12 +380,13 @@ class _LoopSignal:
     def __init__(self, signal):
         self._signal = signal
         self._waiters = set()
-        # One timer serves every await of the loop that has a deadline:
-        # it is set for the earliest one, and is not cancelled when an
-        # await ends sooner, so that an await with a timeout costs no
-        # timer of its own.  When it fires, every await looks at its
-        # queue and its deadline again, and the next earliest deadline
-        # sets it anew.
+        # One timer serves every await of the loop that has a deadline
+        # ("_deadlines" maps their futures to their ends): it is set for
+        # the earliest one, and is not cancelled when an await ends
+        # sooner, so that an await with a timeout costs no timer of its
+        # own.  When it fires, it wakes the awaits whose deadline has
+        # passed, and is set for the next earliest one.
+        self._deadlines = {}
         self._timer = None
         self._timer_end = None
 
@@ -403,9 +404,19 @@ class _LoopSignal:
                 if not fut.done():
                     fut.set_result(None)
 
-    def _on_timer(self):
+    def _on_timer(self, loop):
         self._timer = None
-        self._wake_all()
+        now = time.monotonic()
+        nearest = None
+        for fut, end in self._deadlines.items():
+            if fut.done():
+                continue
+            if end <= now:
+                fut.set_result(None)
+            elif nearest is None or end < nearest:
+                nearest = end
+        if nearest is not None:
+            self._wake_by(loop, nearest)
 
     def _wake_by(self, loop, end):
         # Make sure that the timer fires by "end" (time.monotonic()).
@@ -416,7 +427,7 @@ class _LoopSignal:
             timer.cancel()
         self._timer_end = end
         self._timer = loop.call_later(end - time.monotonic(),
-                                      self._on_timer)
+                                      self._on_timer, loop)
 
     async def wait(self, loop, qid, put, attempt, exctype, end):
         """Retry attempt() each time the queue changes, until the end."""
@@ -438,11 +449,14 @@ class _LoopSignal:
                 fut = loop.create_future()
                 self._waiters.add(fut)
                 if end is not None:
+                    self._deadlines[fut] = end
                     self._wake_by(loop, end)
                 try:
                     await fut
                 finally:
                     self._waiters.discard(fut)
+                    if end is not None:
+                        self._deadlines.pop(fut, None)
         finally:
             signal.unwatch(qid, put)
 

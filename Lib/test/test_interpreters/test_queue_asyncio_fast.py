@@ -108,7 +108,8 @@ class SharedTimerTests(TestBase):
 
     def test_longer_deadline_after_shorter(self):
         # When the timer fires for the nearer deadline, the await with
-        # the farther one goes on waiting, and sets the timer anew.
+        # the farther one goes on waiting, and the timer is set anew for
+        # it.
         queue = interpreters.create_queue()
 
         async def main():
@@ -130,8 +131,8 @@ class SharedTimerTests(TestBase):
         self.assertEqual(self.run_async(main()), 'far')
 
     def test_await_without_timeout_outlives_the_timer(self):
-        # The timer wakes every await of the loop; one without a
-        # deadline looks at its queue and waits again.
+        # An await without a deadline goes on waiting while the timer
+        # serves the deadlines of others.
         queue = interpreters.create_queue()
         other = interpreters.create_queue()
 
@@ -146,6 +147,43 @@ class SharedTimerTests(TestBase):
             return await forever
 
         self.assertEqual(self.run_async(main()), 'kept')
+
+    def test_timer_wakes_only_the_awaits_due(self):
+        # The awaits without a deadline, or with a later one, are not
+        # woken (they would try their queue again) when the timer fires
+        # for another await's deadline.
+        queue = interpreters.create_queue()
+        later = interpreters.create_queue()
+        other = interpreters.create_queue()
+        tries = {queue.id: 0, later.id: 0}
+
+        def counting(q):
+            real = q.get_nowait
+
+            def get_nowait():
+                tries[q.id] += 1
+                return real()
+            q.get_nowait = get_nowait
+            self.addCleanup(vars(q).pop, 'get_nowait', None)
+
+        counting(queue)
+        counting(later)
+
+        async def main():
+            forever = asyncio.create_task(queue.aget())
+            far = asyncio.create_task(later.aget(timeout=LONG))
+            await self.until_waiting(forever)
+            await self.until_waiting(far)
+            before = dict(tries)
+            for _ in range(3):
+                with self.assertRaises(interpreters.QueueEmpty):
+                    await other.aget(timeout=0.01)
+            self.assertEqual(tries, before)
+            queue.put('kept')
+            later.put('later')
+            return await forever, await far
+
+        self.assertEqual(self.run_async(main()), ('kept', 'later'))
 
     def test_stale_timer_does_not_delay_a_nearer_deadline(self):
         # An await with a far deadline ends at once (its item comes);
