@@ -242,9 +242,17 @@ class Queue(_queues._QueueBase):
         an extension of the fork; CPython 3.14 does not have it.
         """
         unboundop = self._unboundop(unbounditems)
-        await self._retry(
+        end = None if timeout is None else self._deadline(timeout)
+        try:
+            return _queues.put(self._id, obj, unboundop, _FULL_FALLBACK)
+        except QueueFull:
+            if end is not None and time.monotonic() >= end:
+                raise
+        # (Outside the except clause: a later error does not chain to
+        # this QueueFull.)
+        await self._await(
             lambda: _queues.put(self._id, obj, unboundop, _FULL_FALLBACK),
-            QueueFull, timeout, True)
+            QueueFull, end, True)
 
     async def aget(self, timeout=None):
         """Remove and return the next object, awaiting one if needed.
@@ -256,25 +264,37 @@ class Queue(_queues._QueueBase):
         nothing.  This is an extension of the fork; CPython 3.14 does
         not have it.
         """
-        return await self._retry(self.get_nowait, QueueEmpty, timeout,
-                                 False)
+        end = None if timeout is None else self._deadline(timeout)
+        try:
+            return self.get_nowait()
+        except QueueEmpty:
+            if end is not None and time.monotonic() >= end:
+                raise
+        return await self._await(self.get_nowait, QueueEmpty, end, False)
 
     async def _retry(self, attempt, exctype, timeout, put):
         # Call attempt() until it does not raise exctype (QueueFull or
         # QueueEmpty), waiting in between for the queue to change, or
-        # until the timeout ends.
+        # until the timeout ends.  (aget() and aput() do the same,
+        # inlined.)
         end = self._deadline(timeout)
         try:
             return attempt()
         except exctype:
             if end is not None and time.monotonic() >= end:
                 raise
+        return await self._await(attempt, exctype, end, put)
+
+    def _await(self, attempt, exctype, end, put):
+        # Return the awaitable that retries attempt() each time the
+        # queue changes (after a first try that failed), until the end
+        # (a time.monotonic() value, or None).
         import asyncio
         loop = asyncio.get_running_loop()
         signal = _LoopSignal.of(loop)
         if signal is None:
-            return await self._poll(attempt, exctype, end)
-        return await signal.wait(self._id, put, attempt, exctype, end)
+            return self._poll(attempt, exctype, end)
+        return signal.wait(loop, self._id, put, attempt, exctype, end)
 
     async def _poll(self, attempt, exctype, end):
         import asyncio
@@ -360,52 +380,85 @@ class _LoopSignal:
     def __init__(self, signal):
         self._signal = signal
         self._waiters = set()
+        # One timer serves every await of the loop that has a deadline
+        # ("_deadlines" maps their futures to their ends): it is set for
+        # the earliest one, and is not cancelled when an await ends
+        # sooner, so that an await with a timeout costs no timer of its
+        # own.  When it fires, it wakes the awaits whose deadline has
+        # passed, and is set for the next earliest one.
+        self._deadlines = {}
+        self._timer = None
+        self._timer_end = None
 
     def _wake(self):
         # Drain first, then wake: an await looks at its queue after the
         # drain, so that no change goes unseen.
         self._signal.clear()
-        waiters = self._waiters
-        self._waiters = set()
-        for fut in waiters:
-            if not fut.done():
-                fut.set_result(None)
+        self._wake_all()
 
-    async def wait(self, qid, put, attempt, exctype, end):
+    def _wake_all(self):
+        waiters = self._waiters
+        if waiters:
+            self._waiters = set()
+            for fut in waiters:
+                if not fut.done():
+                    fut.set_result(None)
+
+    def _on_timer(self, loop):
+        self._timer = None
+        now = time.monotonic()
+        nearest = None
+        for fut, end in self._deadlines.items():
+            if fut.done():
+                continue
+            if end <= now:
+                fut.set_result(None)
+            elif nearest is None or end < nearest:
+                nearest = end
+        if nearest is not None:
+            self._wake_by(loop, nearest)
+
+    def _wake_by(self, loop, end):
+        # Make sure that the timer fires by "end" (time.monotonic()).
+        timer = self._timer
+        if timer is not None:
+            if self._timer_end <= end:
+                return
+            timer.cancel()
+        self._timer_end = end
+        self._timer = loop.call_later(end - time.monotonic(),
+                                      self._on_timer, loop)
+
+    async def wait(self, loop, qid, put, attempt, exctype, end):
         """Retry attempt() each time the queue changes, until the end."""
-        import asyncio
-        loop = asyncio.get_running_loop()
-        self._signal.watch(qid, put)
+        signal = self._signal
+        # The caller's try failed; unless the queue changed since (watch()
+        # tells), the next try comes after a change.
+        ready = signal.watch(qid, put)
         try:
             while True:
                 # A change after this try makes the descriptor readable,
                 # so the future below is woken.
-                try:
-                    return attempt()
-                except exctype:
-                    if end is None:
-                        timer = None
-                    else:
-                        remaining = end - time.monotonic()
-                        if remaining <= 0:
+                if ready:
+                    try:
+                        return attempt()
+                    except exctype:
+                        if end is not None and time.monotonic() >= end:
                             raise
+                ready = True
                 fut = loop.create_future()
                 self._waiters.add(fut)
                 if end is not None:
-                    timer = loop.call_later(remaining, _wake_future, fut)
+                    self._deadlines[fut] = end
+                    self._wake_by(loop, end)
                 try:
                     await fut
                 finally:
                     self._waiters.discard(fut)
-                    if timer is not None:
-                        timer.cancel()
+                    if end is not None:
+                        self._deadlines.pop(fut, None)
         finally:
-            self._signal.unwatch(qid, put)
-
-
-def _wake_future(fut):
-    if not fut.done():
-        fut.set_result(None)
+            signal.unwatch(qid, put)
 
 
 class _Queue313(Queue):
