@@ -428,11 +428,15 @@ class SignalTests(TestBase):
 
     def test_keyboard_interrupt(self):
         # interrupt_main() sets the flag without a real signal: only the
-        # periodic check sees it.
+        # periodic check sees it.  It does nothing while SIGINT is
+        # ignored, as it is in a process started in the background by a
+        # shell without job control: the test sets Python's handler.
+        old = signal.signal(signal.SIGINT, signal.default_int_handler)
+        self.addCleanup(signal.signal, signal.SIGINT, old)
         queue = queues.create()
         self.interrupt_after(0.1, _thread.interrupt_main)
         with self.assertRaises(KeyboardInterrupt):
-            queue.get()
+            queue.get(timeout=support.LONG_TIMEOUT)
 
     def test_signal_handler_exception(self):
         class Interrupted(Exception):

@@ -443,10 +443,13 @@ class AtomicsTests(unittest.TestCase):
     def test_wait_interrupted_by_signal(self):
         # Ctrl-C (SIGINT) interrupts a wait() without a timeout in the
         # main thread; signals are re-sent until the wait is over, since
-        # one may come before the thread parks.
+        # one may come before the thread parks.  The child sets Python's
+        # SIGINT handler: it may inherit SIGINT ignored (a process started
+        # in the background by a shell without job control).
         script = textwrap.dedent('''
             import os, signal, threading
             from concurrent.interpreters import SharedBuffer
+            signal.signal(signal.SIGINT, signal.default_int_handler)
             a = SharedBuffer(8).atomics()
             done = threading.Event()
             def interrupt():

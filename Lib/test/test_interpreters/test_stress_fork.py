@@ -693,6 +693,9 @@ _SIGINT = '''
 import os, signal, threading, time
 from concurrent import interpreters
 
+# SIGINT may be inherited ignored (a process started in the background by
+# a shell without job control): Python's handler is what is tested.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 LOOP = {loop}
 interp = interpreters.create()
 r, w = os.pipe()
