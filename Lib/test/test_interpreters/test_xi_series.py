@@ -13,12 +13,14 @@ bug fixes found while making them.
   by value (_interpreters._code_names()).
 """
 
+import functools
+import operator
 import sys
 import textwrap
 import types
 import unittest
 from test import support
-from test.support import import_helper
+from test.support import import_helper, threading_helper
 from test.support.os_helper import temp_dir
 from test.support.script_helper import assert_python_ok, make_script
 
@@ -110,6 +112,15 @@ class UnpickleHelperTests(unittest.TestCase):
                          ('Celsius', False, before, False))
 
 
+def _spoil_main(how):
+    # Run in a target by call(): leaves it with no usable __main__.
+    import sys
+    if how == 'missing':
+        del sys.modules['__main__']
+    else:
+        sys.modules['__main__'] = 'not a module'
+
+
 class FramelessBuiltinsTests(unittest.TestCase):
 
     def test_builtins_see_target_main(self):
@@ -149,6 +160,53 @@ class FramelessBuiltinsTests(unittest.TestCase):
                 self.assertIsNone(result)
                 self.assertEqual(excinfo.type.__name__, 'SystemError')
                 self.assertIn(msg, excinfo.msg)
+
+    def test_no_usable_main_raises(self):
+        # call() checks __main__ before the call, so spoil it within the
+        # call, in a chain of C calls (list, map, operator.call): the
+        # builtin still runs with no frame.  It raises ImportError
+        # (ModuleNotFoundError when __main__ is missing), not SystemError
+        # "frame does not exist" (nor, for globals(), a NULL result
+        # without an exception).
+        funcs = [globals, locals, vars, dir,
+                 functools.partial(eval, '1'),
+                 functools.partial(exec, 'pass')]
+        cases = [
+            ('missing', 'ModuleNotFoundError',
+             "no module '__main__' in sys.modules"),
+            ('replaced', 'ImportError',
+             "sys.modules['__main__'] is not a module: str"),
+        ]
+        for how, exctype, msg in cases:
+            for func in funcs:
+                name = getattr(func, '__name__', None) or func.func.__name__
+                with self.subTest(how=how, func=name):
+                    interp = interpreters.create()
+                    self.addCleanup(interp.close)
+                    calls = map(operator.call,
+                                [functools.partial(_spoil_main, how), func])
+                    with self.assertRaises(
+                            interpreters.ExecutionFailed) as cm:
+                        interp.call(list, calls)
+                    excinfo = cm.exception.excinfo
+                    self.assertEqual(excinfo.type.__name__, exctype)
+                    self.assertEqual(excinfo.msg, msg)
+
+    @threading_helper.requires_working_threading()
+    def test_frameless_thread_not_running_main(self):
+        # A thread with no frame that does not run __main__ keeps
+        # upstream's errors, and globals() raises the same SystemError as
+        # locals() instead of returning NULL without an exception (which
+        # the thread's start routine dropped silently).
+        _thread = import_helper.import_module('_thread')
+        for func in (globals, locals, vars, dir):
+            with self.subTest(func=func.__name__):
+                with support.catch_unraisable_exception() as cm:
+                    _thread.start_joinable_thread(func).join()
+                    self.assertIsNotNone(cm.unraisable)
+                    exc = cm.unraisable.exc_value
+                    self.assertIs(type(exc), SystemError)
+                    self.assertEqual(str(exc), 'frame does not exist')
 
 
 # Read and written by the functions of GlobalStoreTests in targets.
