@@ -283,11 +283,18 @@ class CodeNamesTests(unittest.TestCase):
         self.assertEqual(stored, {'x', 'z', 'C'})
         self.assertEqual(names, {'x', 'y', 'z', 'C', '__name__'})
 
+    def test_signature(self):
+        # Argument Clinic parses the argument and gives the signature.
+        import inspect
+        self.assertEqual(str(inspect.signature(_interpreters._code_names)),
+                         '(code, /)')
+
     def test_not_code(self):
         for obj in (None, len, lambda: 1, 'x = 1'):
             with self.subTest(obj=obj):
-                with self.assertRaisesRegex(TypeError,
-                                            'must be a code object'):
+                with self.assertRaisesRegex(
+                        TypeError,
+                        r'^_code_names\(\) argument must be code, not '):
                     _interpreters._code_names(obj)
 
     def test_exec_refuses_code_that_returns(self):
