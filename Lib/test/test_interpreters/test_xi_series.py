@@ -86,6 +86,31 @@ MAIN_SCRIPT = textwrap.dedent('''\
     ''')
 
 
+# __main__.__file__ crosses to the target as a C string (the script it
+# runs as __xi_main__ to find Point): a null character in it must not
+# cut it short into the name of the script itself.
+NUL_FILE_SCRIPT = textwrap.dedent('''\
+    from concurrent import interpreters
+
+    class Point:
+        pass
+
+    def name(p):
+        return type(p).__name__
+
+    if __name__ == '__main__':
+        interp = interpreters.create()
+        print(interp.call(name, Point()))
+        __file__ += '\\0.ignored'
+        try:
+            print(interp.call(name, Point()))
+        except interpreters.NotShareableError as exc:
+            cause = exc.__cause__
+            print(type(cause).__name__, str(cause).split(':')[0])
+        interp.close()
+    ''')
+
+
 class UnpickleHelperTests(unittest.TestCase):
 
     def test_class_of_script_main(self):
@@ -98,6 +123,15 @@ class UnpickleHelperTests(unittest.TestCase):
                   helper, helper, helper)),
             'True 3 4',
             'True',
+        ])
+
+    def test_main_file_with_null_character(self):
+        with temp_dir() as dirname:
+            script = make_script(dirname, 'xi_nul_file', NUL_FILE_SCRIPT)
+            rc, out, err = assert_python_ok(script)
+        self.assertEqual(out.decode().splitlines(), [
+            'Point',
+            'ValueError __main__.__file__ has an embedded null character',
         ])
 
     @unittest.skipIf(__name__ == '__main__',
