@@ -13,12 +13,14 @@ bug fixes found while making them.
   by value (_interpreters._code_names()).
 """
 
+import functools
+import operator
 import sys
 import textwrap
 import types
 import unittest
 from test import support
-from test.support import import_helper
+from test.support import import_helper, threading_helper
 from test.support.os_helper import temp_dir
 from test.support.script_helper import assert_python_ok, make_script
 
@@ -84,6 +86,31 @@ MAIN_SCRIPT = textwrap.dedent('''\
     ''')
 
 
+# __main__.__file__ crosses to the target as a C string (the script it
+# runs as __xi_main__ to find Point): a null character in it must not
+# cut it short into the name of the script itself.
+NUL_FILE_SCRIPT = textwrap.dedent('''\
+    from concurrent import interpreters
+
+    class Point:
+        pass
+
+    def name(p):
+        return type(p).__name__
+
+    if __name__ == '__main__':
+        interp = interpreters.create()
+        print(interp.call(name, Point()))
+        __file__ += '\\0.ignored'
+        try:
+            print(interp.call(name, Point()))
+        except interpreters.NotShareableError as exc:
+            cause = exc.__cause__
+            print(type(cause).__name__, str(cause).split(':')[0])
+        interp.close()
+    ''')
+
+
 class UnpickleHelperTests(unittest.TestCase):
 
     def test_class_of_script_main(self):
@@ -98,6 +125,15 @@ class UnpickleHelperTests(unittest.TestCase):
             'True',
         ])
 
+    def test_main_file_with_null_character(self):
+        with temp_dir() as dirname:
+            script = make_script(dirname, 'xi_nul_file', NUL_FILE_SCRIPT)
+            rc, out, err = assert_python_ok(script)
+        self.assertEqual(out.decode().splitlines(), [
+            'Point',
+            'ValueError __main__.__file__ has an embedded null character',
+        ])
+
     @unittest.skipIf(__name__ == '__main__',
                      'run as a script, Celsius is a class of __main__')
     def test_plain_pickle_needs_no_helper(self):
@@ -108,6 +144,15 @@ class UnpickleHelperTests(unittest.TestCase):
         before = interp.call(helper_state, 0)[2]
         self.assertEqual(interp.call(helper_state, Celsius(20)),
                          ('Celsius', False, before, False))
+
+
+def _spoil_main(how):
+    # Run in a target by call(): leaves it with no usable __main__.
+    import sys
+    if how == 'missing':
+        del sys.modules['__main__']
+    else:
+        sys.modules['__main__'] = 'not a module'
 
 
 class FramelessBuiltinsTests(unittest.TestCase):
@@ -149,6 +194,53 @@ class FramelessBuiltinsTests(unittest.TestCase):
                 self.assertIsNone(result)
                 self.assertEqual(excinfo.type.__name__, 'SystemError')
                 self.assertIn(msg, excinfo.msg)
+
+    def test_no_usable_main_raises(self):
+        # call() checks __main__ before the call, so spoil it within the
+        # call, in a chain of C calls (list, map, operator.call): the
+        # builtin still runs with no frame.  It raises ImportError
+        # (ModuleNotFoundError when __main__ is missing), not SystemError
+        # "frame does not exist" (nor, for globals(), a NULL result
+        # without an exception).
+        funcs = [globals, locals, vars, dir,
+                 functools.partial(eval, '1'),
+                 functools.partial(exec, 'pass')]
+        cases = [
+            ('missing', 'ModuleNotFoundError',
+             "no module '__main__' in sys.modules"),
+            ('replaced', 'ImportError',
+             "sys.modules['__main__'] is not a module: str"),
+        ]
+        for how, exctype, msg in cases:
+            for func in funcs:
+                name = getattr(func, '__name__', None) or func.func.__name__
+                with self.subTest(how=how, func=name):
+                    interp = interpreters.create()
+                    self.addCleanup(interp.close)
+                    calls = map(operator.call,
+                                [functools.partial(_spoil_main, how), func])
+                    with self.assertRaises(
+                            interpreters.ExecutionFailed) as cm:
+                        interp.call(list, calls)
+                    excinfo = cm.exception.excinfo
+                    self.assertEqual(excinfo.type.__name__, exctype)
+                    self.assertEqual(excinfo.msg, msg)
+
+    @threading_helper.requires_working_threading()
+    def test_frameless_thread_not_running_main(self):
+        # A thread with no frame that does not run __main__ keeps
+        # upstream's errors, and globals() raises the same SystemError as
+        # locals() instead of returning NULL without an exception (which
+        # the thread's start routine dropped silently).
+        _thread = import_helper.import_module('_thread')
+        for func in (globals, locals, vars, dir):
+            with self.subTest(func=func.__name__):
+                with support.catch_unraisable_exception() as cm:
+                    _thread.start_joinable_thread(func).join()
+                    self.assertIsNotNone(cm.unraisable)
+                    exc = cm.unraisable.exc_value
+                    self.assertIs(type(exc), SystemError)
+                    self.assertEqual(str(exc), 'frame does not exist')
 
 
 # Read and written by the functions of GlobalStoreTests in targets.
@@ -225,11 +317,18 @@ class CodeNamesTests(unittest.TestCase):
         self.assertEqual(stored, {'x', 'z', 'C'})
         self.assertEqual(names, {'x', 'y', 'z', 'C', '__name__'})
 
+    def test_signature(self):
+        # Argument Clinic parses the argument and gives the signature.
+        import inspect
+        self.assertEqual(str(inspect.signature(_interpreters._code_names)),
+                         '(code, /)')
+
     def test_not_code(self):
         for obj in (None, len, lambda: 1, 'x = 1'):
             with self.subTest(obj=obj):
-                with self.assertRaisesRegex(TypeError,
-                                            'must be a code object'):
+                with self.assertRaisesRegex(
+                        TypeError,
+                        r'^_code_names\(\) argument must be code, not '):
                     _interpreters._code_names(obj)
 
     def test_exec_refuses_code_that_returns(self):
