@@ -323,6 +323,11 @@ class AgetTests(TestBase):
         interp = self.new_interpreter()
         interp.prepare_main(queue=queue)
         loop = asyncio.new_event_loop()
+        # The pending task is reported when it is collected: keep the
+        # report out of the test's output, and check it.
+        reports = []
+        loop.set_exception_handler(
+            lambda loop, context: reports.append(context['message']))
         try:
             getter = loop.create_task(queue.aget())
             for _ in range(10):
@@ -333,6 +338,7 @@ class AgetTests(TestBase):
         interp.exec('for i in range(3): queue.put(i)')
         del getter, loop
         gc.collect()
+        self.assertEqual(reports, ['Task was destroyed but it is pending!'])
         interp.exec('queue.put(3)')
         self.assertEqual([queue.get_nowait() for _ in range(4)],
                          [0, 1, 2, 3])
