@@ -15,7 +15,6 @@
 import asyncio
 import gc
 import os
-import select
 import sys
 import threading
 import time
@@ -29,18 +28,13 @@ _queues = import_helper.import_module('_interpqueues')
 from concurrent import interpreters
 from concurrent.interpreters import _queues as queues
 
+# The base class and helpers of the aget()/aput() tests (which skip the
+# module where the queue signal does not exist).
+from .test_queue_asyncio import TIMEOUT, TestBase as _AsyncTestBase, _readable
 
-TIMEOUT = support.SHORT_TIMEOUT
 
 # A deadline that no test reaches.
 LONG = support.LONG_TIMEOUT
-
-if sys.platform == 'win32':
-    raise unittest.SkipTest('the queue signal is a POSIX file descriptor')
-
-
-def _readable(fd):
-    return bool(select.select([fd], [], [], 0)[0])
 
 
 def _wait_until_asleep(native_id, timeout):
@@ -57,27 +51,7 @@ def _wait_until_asleep(native_id, timeout):
     return False
 
 
-class TestBase(unittest.TestCase):
-
-    def setUp(self):
-        super().setUp()
-        # An await that is not woken by its queue or its deadline would
-        # poll once an hour (the fallback for loops without add_reader).
-        for name in ('_AWAIT_MIN_DELAY', '_AWAIT_MAX_DELAY'):
-            old = getattr(queues.Queue, name)
-            setattr(queues.Queue, name, 3600.0)
-            self.addCleanup(setattr, queues.Queue, name, old)
-        self.addCleanup(asyncio.set_event_loop_policy, None)
-
-    def run_async(self, coro):
-        return asyncio.run(asyncio.wait_for(coro, TIMEOUT))
-
-    async def until_waiting(self, task):
-        # The task runs up to its first real wait within a few turns of
-        # the loop (no time passes: only ready callbacks run).
-        for _ in range(10):
-            await asyncio.sleep(0)
-        self.assertFalse(task.done())
+class TestBase(_AsyncTestBase):
 
     def signal_of_running_loop(self):
         return queues._LoopSignal.of(asyncio.get_running_loop())
