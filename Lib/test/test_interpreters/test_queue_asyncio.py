@@ -537,6 +537,9 @@ class AsyncioModuleLifetimeTests(unittest.TestCase):
 
     def test_module_with_free_iterators_is_freed(self):
         module = import_helper.import_fresh_module('_asyncio')
+        # new_event_loop() makes the default policy: drop it, as
+        # TestBase does.
+        self.addCleanup(asyncio.set_event_loop_policy, None)
         loop = asyncio.new_event_loop()
         self.addCleanup(loop.close)
         future = module.Future(loop=loop)
