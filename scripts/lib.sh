@@ -116,17 +116,6 @@ ours_in_tree() {
     fi
 }
 
-# ours_diff: our files as one diff that creates them (from base to fork),
-# wherever they enter the history (the overlay commit or a patch's).
-ours_diff() {
-    set --
-    for path in $(ours_in_tree); do
-        set -- "$@" ":(literal)$path"
-    done
-    [ $# -gt 0 ] || return 0
-    srcgit diff --no-color --no-renames base fork -- "$@"
-}
-
 # patch_header FILE: a patch's Debian-style header, the text before its diff.
 patch_header() {
     sed -e '/^diff --git /,$d' "$1"
