@@ -44,7 +44,7 @@ overlay_files() {
     [ -n "$dirs" ] || return 0
     if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
         (cd "$top" && git ls-files --cached --others --exclude-standard -- $dirs) |
-            while read -r f; do [ -f "$top/$f" ] && echo "$f"; done
+            while read -r f; do if [ -f "$top/$f" ]; then echo "$f"; fi; done
     else
         (cd "$top" && find $dirs -type f ! -name '*.pyc' | sort)
     fi
@@ -124,8 +124,9 @@ patch_header() {
 # patch_diff A B EXCLUDE_FILE: the diff from A to B as a patch of ours
 # (renames as renames; a file copied to a new place while the old one is
 # rewritten, as a copy: git apply and GNU patch both apply that), leaving
-# out the paths listed in EXCLUDE_FILE (our own files, which are plain
-# files in this repo, not patch content).  The index lines have 8-digit
+# out the paths listed in EXCLUDE_FILE (the files of ours that enter between
+# A and B: plain files in this repo, not patch content; a patch's changes to
+# files of ours that entered before it are patch content).  The index lines have 8-digit
 # hashes: git's default length grows with the number of objects in the
 # repository, so two clones would otherwise write different patches.
 patch_diff() {
