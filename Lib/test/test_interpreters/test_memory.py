@@ -5,6 +5,7 @@ obmalloc-arena-cache)."""
 import sys
 import threading
 import unittest
+from test import support
 from test.support import import_helper, threading_helper
 
 _interpreters = import_helper.import_module('_interpreters')
@@ -49,6 +50,9 @@ class ClosedInterpreterMemoryTests(unittest.TestCase):
         self.assertLess(grown, 500)
 
     @unittest.skipUnless(sys.platform == 'linux', 'reads /proc/self/status')
+    @support.skip_if_sanitizer('freed memory stays resident in the '
+                               "sanitizer's quarantine", address=True,
+                               memory=True)
     def test_rss_does_not_grow(self):
         # Each create() + close() used to keep about 1.4 MiB resident.
         _create_close(3)
