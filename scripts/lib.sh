@@ -116,6 +116,13 @@ ours_in_tree() {
     fi
 }
 
+# ours_entering A B OURS_FILE: the files of ours (listed in OURS_FILE) that
+# the diff from A to B adds, i.e. that enter the history between A and B.
+ours_entering() {
+    srcgit diff --name-only --diff-filter=A --no-renames "$1" "$2" |
+        grep -xF -f "$3" || true
+}
+
 # patch_header FILE: a patch's Debian-style header, the text before its diff.
 patch_header() {
     sed -e '/^diff --git /,$d' "$1"
