@@ -133,9 +133,9 @@ patch_header() {
 # rewritten, as a copy: git apply and GNU patch both apply that), leaving
 # out the paths listed in EXCLUDE_FILE (the files of ours that enter between
 # A and B: plain files in this repo, not patch content; a patch's changes to
-# files of ours that entered before it are patch content).  The index lines have 8-digit
-# hashes: git's default length grows with the number of objects in the
-# repository, so two clones would otherwise write different patches.
+# files of ours that entered before it are patch content).  The index lines
+# have 8-digit hashes: git's default length grows with the number of objects
+# in the repository, so two clones would otherwise write different patches.
 patch_diff() {
     set -- "$1" "$2" "$3" .
     while read -r path; do

@@ -26,7 +26,6 @@ from test.support import import_helper, threading_helper
 _channels = import_helper.import_module('_interpchannels')
 import _interpqueues
 from concurrent import interpreters
-from concurrent.interpreters import _queues
 from concurrent.interpreters._channel import Channel, ChannelClosedError
 
 
