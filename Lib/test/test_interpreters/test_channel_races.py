@@ -203,6 +203,10 @@ class NoReleaseUnderMutexTests(LowLevelTestBase):
                     print("done")
                     """)
 
+
+class ClearInterpreterTests(LowLevelTestBase):
+    """Items removed with their interpreter leave the channel whole."""
+
     def test_item_removed_with_its_interpreter_was_last(self):
         # A removed item that was the last of the queue: the queue's
         # tail pointed at freed memory, and the next item was lost.
