@@ -583,17 +583,22 @@ def _check_run_args(code_or_callable, args, data, kwargs):
 
 def _run_in_main(code, payload, result_name):
     # Runs in the target interpreter (it crosses as marshalled code).
-    # "code" is a marshalled code object, "payload" the pickled "data"
-    # or None.  Return (True, result) or (False, message) when "data"
-    # does not unpickle.
+    # "code" is a marshalled code object, "payload" None or "data" as
+    # _dump_data() pickled it.  Return (True, result) or (False, message)
+    # when "data" does not unpickle.
     import __main__
     import sys
     ns = __main__.__dict__
     try:
         if payload is not None:
-            import pickle
+            pickled, mainfile = payload
             try:
-                ns['data'] = pickle.loads(payload)
+                if mainfile is None and b'__xi_main__' not in pickled:
+                    import pickle
+                    ns['data'] = pickle.loads(pickled)
+                else:
+                    from concurrent.interpreters import _unpickle
+                    ns['data'] = _unpickle.loads(pickled, mainfile)
             except Exception as exc:
                 return False, f'{type(exc).__name__}: {exc}'
         import marshal
@@ -624,9 +629,14 @@ def _call_in_main(func, args, kwargs, payload):
     import sys
     try:
         if payload is not None:
-            import pickle
+            pickled, mainfile = payload
             try:
-                __main__.data = pickle.loads(payload)
+                if mainfile is None and b'__xi_main__' not in pickled:
+                    import pickle
+                    __main__.data = pickle.loads(pickled)
+                else:
+                    from concurrent.interpreters import _unpickle
+                    __main__.data = _unpickle.loads(pickled, mainfile)
             except Exception as exc:
                 return False, f'{type(exc).__name__}: {exc}'
         try:
@@ -664,10 +674,13 @@ def _call_in(interpid, func, args, kwargs):
 
 def _dump_data(data):
     # "data" crosses as a call() argument would: pickled here with
-    # functions by value (see _functions), unpickled in the target.
+    # functions by value (see _functions), and unpickled in the target
+    # with the caller's main script when the pickle names __main__ (a
+    # class of that script, say), by _unpickle as the C layer does.
+    # Return (pickled, mainfile).
     from ._functions import dumps
     try:
-        return dumps(data)
+        pickled = dumps(data)
     except NotShareableError as exc:
         raise NotShareableError('data is not shareable') from exc
     except Exception as exc:
@@ -675,6 +688,12 @@ def _dump_data(data):
             f'object of type {type(data).__name__} is not shareable')
         cause.__cause__ = exc
         raise NotShareableError('data is not shareable') from cause
+    mainfile = None
+    if b'__main__' in pickled:
+        mainfile = getattr(sys.modules.get('__main__'), '__file__', None)
+        if not isinstance(mainfile, str):
+            mainfile = None
+    return pickled, mainfile
 
 
 def _run(interpid, code_or_callable, args, data, kwargs):

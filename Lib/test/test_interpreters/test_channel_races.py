@@ -302,6 +302,60 @@ class ChannelEndIdTests(unittest.TestCase):
                          ['AttributeError'] + ['TypeError'] * 6 + ['shared'])
 
 
+class SendTimeoutTests(LowLevelTestBase):
+    """A blocking send() that times out while a receiver has its item."""
+
+    def test_receiver_took_the_item(self):
+        # The receiver takes the item, then makes the object (here it
+        # runs __setstate__(), which waits), and only then tells the
+        # sender.  A sender timing out in between found no item to take
+        # back and left: send() failed although the object was
+        # received, and the receiver then wrote to the sender's freed
+        # wait structure.  Now send() waits for the receiver and
+        # succeeds.  The wait in __setstate__() is bounded: the sender
+        # cannot finish before it ends, which is what is tested.
+        out = run_python(self, """
+            import threading
+            import _interpchannels as C
+
+            in_recv = threading.Event()
+            sender_done = threading.Event()
+
+            class Slow:
+                def __reduce__(self):
+                    return (Slow, (), {'x': 1})
+                def __setstate__(self, state):
+                    in_recv.set()
+                    sender_done.wait(1.0)
+
+            cid = C.create(3, 1)
+            sent = []
+            def send():
+                try:
+                    C.send(cid, Slow(), blocking=True, timeout=0.1)
+                    sent.append('sent')
+                except Exception as exc:
+                    sent.append(type(exc).__name__)
+                sender_done.set()
+            got = []
+            def recv():
+                for _ in range(10_000):
+                    try:
+                        got.append(type(C.recv(cid)[0]).__name__)
+                        return
+                    except C.ChannelEmptyError:
+                        threading.Event().wait(0.001)
+            threads = [threading.Thread(target=send),
+                       threading.Thread(target=recv)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            print(sent, got, in_recv.is_set())
+            """)
+        self.assertEqual(out.strip(), "['sent'] ['Slow'] True")
+
+
 class Sleeper:
     """Pickling waits for an event, to widen a race window."""
 

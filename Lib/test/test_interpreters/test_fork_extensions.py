@@ -15,7 +15,8 @@ import threading
 import unittest
 import warnings
 from test import support
-from test.support import import_helper, threading_helper
+from test.support import (import_helper, os_helper, script_helper,
+                          threading_helper)
 
 _interpreters = import_helper.import_module('_interpreters')
 from concurrent import interpreters
@@ -417,6 +418,33 @@ class RunScriptTests(_Base):
         with self.assertRaisesRegex(interpreters.NotShareableError,
                                     'data'):
             interp.run('pass', data={'lock': threading.Lock()})
+
+    def test_data_of_a_main_class(self):
+        # "data" holding an instance of a class of the caller's script
+        # unpickles in the target, as a call() argument does: the
+        # script runs there as __xi_main__ (the class was not found).
+        script = textwrap.dedent('''
+            from concurrent import interpreters
+
+            class Point:
+                def __init__(self, x):
+                    self.x = x
+
+            def read():
+                import __main__
+                return __main__.data['p'].x
+
+            if __name__ == '__main__':
+                interp = interpreters.create()
+                print(interp.run("return data['p'].x", data={'p': Point(5)}))
+                print(interp.run(read, data={'p': Point(7)}))
+                print(interp.call(getattr, Point(9), 'x'))
+                interp.close()
+            ''')
+        with os_helper.temp_dir() as dirname:
+            path = script_helper.make_script(dirname, 'script', script)
+            _, out, err = script_helper.assert_python_ok(path)
+        self.assertEqual(out.decode().split(), ['5', '7', '9'])
 
     def test_script_arguments_rejected(self):
         interp = self.create()

@@ -289,7 +289,7 @@ class QueueInTransitTests(unittest.TestCase):
         self.assertEqual(got.get_nowait(), 'from the other side')
 
     def test_channel_in_queue(self):
-        # A Channel (fork extension) is two queues: pickled in an item,
+        # A Channel (fork extension) is three queues: pickled in an item,
         # they stay alive until the item is taken.
         q = interpreters.create_queue()
         ch = interpreters.Channel()
